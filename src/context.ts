@@ -1,0 +1,32 @@
+import type { Config } from './config.ts';
+import type { Db } from './platform/db/db.ts';
+import type { Logger } from './platform/logger.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Worker } from './platform/jobs/worker.ts';
+import type { FieldCipher } from './platform/crypto.ts';
+import type { EmailTransport } from './platform/notify/email.ts';
+
+/** Secrets generated and stored on first start when not configured (shared by all nodes through the DB). */
+export interface Secrets {
+  sandboxWebhookSecret: string;
+  /** API key Tollgate uses to call the sandbox gateway's API. */
+  sandboxApiKey: string;
+  /** Partner API key for the demo platform's transfer API. */
+  demoPlatformPartnerKey: string;
+  /** Password of the demo platform's seller account used by the browser driver. */
+  demoSellerPassword: string;
+  /** Signature secret for card processor calls (risk issue) and other HMAC uses. */
+  encryptionKey: Buffer;
+}
+
+/** Everything a module needs from the platform; built once by buildApp. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  worker: Worker;
+  cipher: FieldCipher;
+  secrets: Secrets;
+  email: EmailTransport;
+}

@@ -1,0 +1,123 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+
+/**
+ * Plain SQL over one small interface, with two drivers: PGlite (embedded, default) and pg (DATABASE_URL).
+ * Repos take a `Sql` (the open transaction) as their first argument; only use cases open transactions.
+ */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; retried on serialization failures and deadlocks. */
+  tx<T>(fn: (trx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+function toNumberInt8(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${v} is beyond the safe integer range`);
+  return n;
+}
+
+class PgDb implements Db {
+  readonly kind = 'postgres' as const;
+  constructor(readonly pool: pg.Pool) {}
+  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    const r = await this.pool.query(text, params as unknown[]);
+    return r.rows as T[];
+  }
+  async tx<T>(fn: (trx: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let released = false;
+      try {
+        await client.query('BEGIN');
+        const trx: Sql = { query: async <R>(t: string, p: unknown[] = []) => (await client.query(t, p as unknown[])).rows as R[] };
+        const out = await fn(trx);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (err as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < 5) {
+          client.release();
+          released = true;
+          await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+          continue;
+        }
+        throw err;
+      } finally {
+        if (!released) client.release();
+      }
+    }
+  }
+  async close() {
+    await this.pool.end();
+  }
+}
+
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  constructor(readonly pglite: PGlite) {}
+  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    const r = await this.pglite.query<T>(text, params);
+    return r.rows;
+  }
+  async tx<T>(fn: (trx: Sql) => Promise<T>): Promise<T> {
+    // PGlite is a single connection: its transaction() holds an exclusive lock, so
+    // transactions are serialized. Keep them short and never call outside systems inside.
+    return this.pglite.transaction(async (t) => fn({ query: async <R>(q: string, p: unknown[] = []) => (await t.query<R>(q, p)).rows }));
+  }
+  async close() {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}
+
+export interface OpenDbOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Postgres schema to use (tests give each file its own). */
+  schema?: string;
+  /** PGlite: start from a dumped data dir (tests clone a migrated template). */
+  loadDataDir?: Blob;
+  poolSize?: number;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<Db> {
+  if (opts.databaseUrl) {
+    pg.types.setTypeParser(20, toNumberInt8);
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+    });
+    pool.on('error', () => undefined); // idle client errors surface on the next query
+    if (opts.schema) {
+      const c = new pg.Client({ connectionString: opts.databaseUrl });
+      await c.connect();
+      await c.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema.replace(/"/g, '')}"`);
+      await c.end();
+    }
+    const db = new PgDb(pool);
+    await db.query('SELECT 1');
+    return db;
+  }
+  let dataDir: string | undefined;
+  if (opts.dataDir && opts.dataDir !== 'memory://') {
+    mkdirSync(opts.dataDir, { recursive: true });
+    dataDir = opts.dataDir;
+  }
+  const pglite = await PGlite.create(dataDir, { loadDataDir: opts.loadDataDir });
+  return new PgliteDb(pglite);
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && (!constraint || e.constraint === constraint);
+}
