@@ -35,6 +35,9 @@ const EnvSchema = Type.Object({
   CHROMIUM_PATH: Type.Optional(Type.String()),
   RATE_LIMIT_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   TRUST_PROXY: Type.Optional(Bool),
+  STORE_CURRENCY: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  PAYMENT_GATEWAY: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')])),
+  SANDBOX_GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -65,6 +68,12 @@ export interface Config {
   chromiumPath: string;
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Currency the storefront sells in. */
+  storeCurrency: string;
+  /** Gateway new orders are paid through. */
+  paymentGateway: 'sandbox' | 'stripe';
+  /** Where Tollgate reaches the sandbox gateway's API (default: this server's /sandbox). */
+  sandboxGatewayUrl?: string;
 }
 
 const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true' || v === '1');
@@ -113,9 +122,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
     rateLimitPerMinute: Number(e.RATE_LIMIT_PER_MINUTE ?? 120),
     trustProxy: truthy(e.TRUST_PROXY, false),
+    storeCurrency: e.STORE_CURRENCY ?? 'IDR',
+    paymentGateway: e.PAYMENT_GATEWAY ?? 'sandbox',
+    sandboxGatewayUrl: e.SANDBOX_GATEWAY_URL,
     ...overrides,
   };
   if (cfg.port < 0 || cfg.port > 65535) throw new ConfigError('PORT must be 0..65535');
   if (cfg.workers.concurrency < 1) throw new ConfigError('WORKER_CONCURRENCY must be >= 1');
+  if (cfg.paymentGateway === 'stripe' && (!cfg.stripe.secretKey || !cfg.stripe.webhookSecret)) throw new ConfigError('PAYMENT_GATEWAY=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
   return Object.freeze(cfg);
 }

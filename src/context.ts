@@ -5,6 +5,7 @@ import type { Clock } from './platform/clock.ts';
 import type { Worker } from './platform/jobs/worker.ts';
 import type { FieldCipher } from './platform/crypto.ts';
 import type { EmailTransport } from './platform/notify/email.ts';
+import type { DomainEvents } from './platform/events.ts';
 
 /** Secrets generated and stored on first start when not configured (shared by all nodes through the DB). */
 export interface Secrets {
@@ -29,4 +30,5 @@ export interface AppContext {
   cipher: FieldCipher;
   secrets: Secrets;
   email: EmailTransport;
+  events: DomainEvents;
 }

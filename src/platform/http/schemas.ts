@@ -15,9 +15,17 @@ export const IdParam = (prefix: string) => Type.Object({ id: Type.String({ patte
 export const Strict = <T extends Parameters<typeof Type.Object>[0]>(props: T, opts: Record<string, unknown> = {}) =>
   Type.Object(props, { additionalProperties: false, ...opts });
 
-export const DateTime = Type.String({ format: 'date-time' });
+/** A timestamp: handlers may return Date objects; the serializer writes ISO 8601. */
+export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 
 export const List = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Type.Optional(Type.Union([Type.String(), Type.Null()])) });
 
 /** Standard error responses to list on every route. */
 export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+
+/** A timestamp in a request (query or body): an ISO 8601 string. */
+export const DateTimeIn = Type.String({ format: 'date-time' });
+
+/** A string enum with its literal type kept (Type.Union over a mapped array loses it). */
+export const StringEnum = <T extends string>(values: readonly T[], opts: Record<string, unknown> = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });

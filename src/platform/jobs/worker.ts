@@ -140,8 +140,8 @@ export class Worker {
       try {
         const outcome = await this.db.tx((trx) => fail(trx, job.id, message, { retryable }));
         if (outcome === 'dead') {
-          await handler?.onDead?.(job, message);
-          await this.opts.onDead?.(job, message);
+          if (handler?.onDead) await handler.onDead(job, message);
+          else await this.opts.onDead?.(job, message);
         }
       } catch (e) {
         this.log.error({ err: e, jobId: job.id }, 'could not record job failure');

@@ -1,0 +1,220 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type } from 'typebox';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDb, type Db } from './platform/db/db.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { systemClock } from './platform/clock.ts';
+import { FieldCipher } from './platform/crypto.ts';
+import { DomainEvents } from './platform/events.ts';
+import { Worker } from './platform/jobs/worker.ts';
+import { createEmailTransport } from './platform/notify/email.ts';
+import { installErrorHandler } from './platform/http/errors.ts';
+import { raiseAlert } from './platform/alerts.ts';
+import { resolveSecrets } from './secrets.ts';
+import { createStaffService, makeGuards, staffRoutes } from './modules/staff/index.ts';
+import { createCatalogService, catalogRoutes } from './modules/catalog/index.ts';
+import { createBlacklistService, blacklistRoutes } from './modules/blacklist/index.ts';
+import { createAutomationService, automationRoutes, RESUME_JOB } from './modules/automation/index.ts';
+import { createPaymentsService, webhookRoutes, PAYMENTS_QUEUE, type PaymentGateway } from './modules/payments/index.ts';
+import { SandboxGateway } from './modules/payments/adapters/sandbox.ts';
+import { StripeGateway } from './modules/payments/adapters/stripe.ts';
+import { createFulfilmentService, agentRoutes, DELIVER_JOB, queueFor, type DeliverPayload } from './modules/fulfilment/index.ts';
+import { createOrdersService, ordersRoutes, EMAIL_JOB } from './modules/orders/index.ts';
+import { opsRoutes } from './modules/ops/index.ts';
+import { DemoPlatformDirectory, DemoPlatformApiTransfers } from './modules/platforms/demo.ts';
+import { DemoPlatformBrowserTransfers } from './modules/platforms/demo-browser.ts';
+import type { PlatformDirectory, PlatformTransfers } from './modules/platforms/directory.ts';
+import { demoPlatformPlugin } from './modules/demo-platform/index.ts';
+import { createSandboxGateway } from './modules/sandbox-gateway/index.ts';
+import { seedDemoCatalog } from './seed.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = join(here, '..', 'web', 'dist');
+
+export interface BuildOptions {
+  /** Use this database instead of opening one from the config (tests). */
+  db?: Db;
+  logger?: Logger;
+}
+
+export interface Tollgate {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Starts background work (job worker, sweeps). Call after listen(). */
+  startBackground(): void;
+  /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
+  close(): Promise<void>;
+  /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
+  generatedAdmin: { email: string; password?: string } | null;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Tollgate> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  await migrate(db);
+  const secrets = await resolveSecrets(db, config, log);
+  const cipher = new FieldCipher([{ id: 'k1', key: secrets.encryptionKey }]);
+  const events = new DomainEvents();
+  const worker = new Worker(db, log, {
+    queues: [PAYMENTS_QUEUE, 'orders', 'notify'], concurrency: config.workers.concurrency, pollMs: config.workers.pollMs,
+    // Kinds without their own dead-letter handling still get a human's eyes.
+    onDead: (job, error) => db.tx(async (trx) => { await raiseAlert(trx, { severity: 'critical', kind: 'job.dead', message: `Job ${job.kind} ${job.id} failed for good: ${error}`, subjectId: job.id }); }),
+  });
+  const email = createEmailTransport(config.smtp.url);
+  const ctx: AppContext = { config, db, log, clock: systemClock, worker, cipher, secrets, email, events };
+
+  // --- outside services' adapters (each reached over HTTP at a configurable base URL) ---
+  const demoBase = config.demoPlatformUrl ?? `${config.publicUrl}/demo-platform`;
+  const directories = new Map<string, PlatformDirectory>([['demo', new DemoPlatformDirectory({ baseUrl: demoBase })]]);
+  const browserTransfers = new DemoPlatformBrowserTransfers({ baseUrl: demoBase, sellerPassword: secrets.demoSellerPassword, chromiumPath: config.chromiumPath });
+  const transfers = new Map<string, PlatformTransfers>([
+    ['demo-platform-api', new DemoPlatformApiTransfers({ baseUrl: demoBase, partnerKey: secrets.demoPlatformPartnerKey })],
+    ['demo-platform-browser', browserTransfers],
+  ]);
+  const gateways = new Map<string, PaymentGateway>([
+    ['sandbox', new SandboxGateway({ baseUrl: config.sandboxGatewayUrl ?? `${config.publicUrl}/sandbox`, apiKey: secrets.sandboxApiKey, webhookSecret: secrets.sandboxWebhookSecret })],
+  ]);
+  if (config.stripe.secretKey && config.stripe.webhookSecret) {
+    gateways.set('stripe', new StripeGateway({ secretKey: config.stripe.secretKey, webhookSecret: config.stripe.webhookSecret, apiBase: config.stripe.apiBase }));
+  }
+
+  // --- modules ---
+  const staff = createStaffService(db);
+  const guards = makeGuards(staff);
+  const catalog = createCatalogService(db, cipher);
+  const blacklist = createBlacklistService(db);
+  const automation = createAutomationService(db);
+  const payments = createPaymentsService({ db, log, events, worker, gateways });
+  const fulfilment = createFulfilmentService({ db, log, cipher, events, catalog, transfers, maxAttempts: config.workers.maxAttempts, wake: () => worker.wake() });
+  const orders = createOrdersService({
+    db, log, events, catalog, payments, fulfilment, blacklist, automation, directories,
+    settings: { orderTtlSeconds: config.orderTtlSeconds, publicUrl: config.publicUrl, defaultCurrency: config.storeCurrency, defaultGateway: config.paymentGateway, captureMethod: config.sandbox.capture },
+  });
+
+  // --- jobs ---
+  worker.register('payments.process_event', (job) => payments.processEvent(String(job.payload.inboxId)));
+  for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
+  worker.register(RESUME_JOB.kind, async () => ({ sent: await orders.fulfilWaiting() }));
+  worker.register(DELIVER_JOB, (job, jctx) => fulfilment.runDelivery(job.payload as unknown as DeliverPayload, jctx), (job, err) => fulfilment.onDeliveryDead(job.payload as unknown as DeliverPayload, err));
+  worker.register(EMAIL_JOB.kind, async (job) => {
+    const [m] = await db.query<{ id: string; recipient: string; subject: string; body_text: string; body_html: string | null; status: string }>(`SELECT * FROM notifications WHERE id = $1`, [job.payload.messageId]);
+    if (!m || m.status === 'sent' || m.status === 'outbox') return { skipped: true };
+    await email.send({ to: m.recipient, subject: m.subject, text: m.body_text, html: m.body_html ?? undefined, from: config.smtp.from });
+    await db.query(`UPDATE notifications SET status = $2, sent_at = now() WHERE id = $1`, [m.id, email.name === 'smtp' ? 'sent' : 'outbox']);
+    return { via: email.name };
+  });
+  for (const driver of ['key-stock', 'demo-platform-api', 'demo-platform-browser']) {
+    if (driver === 'demo-platform-browser' && config.browserFulfilment === 'agent') continue; // an agent claims these
+    worker.addQueue(queueFor(driver));
+  }
+  worker.addQueue('orders');
+
+  // --- first start ---
+  const generatedAdmin = await staff.ensureAdmin(config.admin.email, config.admin.password);
+  if (config.demoSeed) await seedDemoCatalog(db, catalog);
+
+  // --- HTTP ---
+  const app = (Fastify as unknown as (o: object) => FastifyInstance)({
+    loggerInstance: log,
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+  });
+  installErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'", ...(config.publicUrl.startsWith('http://127.0.0.1') || config.publicUrl.startsWith('http://localhost') ? ['http:'] : []), 'https:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  const relaxed = (url: string) => url.startsWith('/v1/webhooks/') || url.startsWith('/sandbox/') || url.startsWith('/demo-platform/') || url.startsWith('/assets/') || url === '/healthz';
+  await app.register(rateLimit, {
+    global: true, max: config.rateLimitPerMinute, timeWindow: '1 minute',
+    allowList: (req) => relaxed(req.url),
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: { code: 'rate_limited', message: `too many requests, retry in ${Math.ceil(ctx.ttl / 1000)} s` } }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Tollgate API', version: '1.0.0', description: 'Digital-goods orders, payments and fulfilment. Errors are { "error": { "code", "message" } }.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true, response: { 200: Type.Object({ ok: Type.Boolean(), db: Type.String() }) } } }, async () => ({ ok: true, db: db.kind }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const limits = { createPerMinute: Math.max(1, Math.ceil(config.rateLimitPerMinute / 6)), lookupPerMinute: Math.max(1, Math.ceil(config.rateLimitPerMinute / 2)), loginPerMinute: Math.max(5, Math.ceil(config.rateLimitPerMinute / 12)) };
+  await app.register(staffRoutes(staff, guards, limits));
+  await app.register(catalogRoutes(catalog, guards, config.storeCurrency));
+  await app.register(blacklistRoutes(blacklist, guards));
+  await app.register(automationRoutes(automation, guards));
+  await app.register(ordersRoutes(orders, fulfilment, guards, db, limits));
+  await app.register(agentRoutes(fulfilment, guards));
+  await app.register(opsRoutes(db, guards, () => worker.wake()));
+  await app.register(webhookRoutes(payments));
+
+  // --- the stand-ins for outside services, served by the same process for `npm start` ---
+  await app.register(demoPlatformPlugin({ db, partnerKey: secrets.demoPlatformPartnerKey, sellerPassword: secrets.demoSellerPassword }), { prefix: '/demo-platform' });
+  const sandbox = createSandboxGateway({
+    db, log, apiKey: secrets.sandboxApiKey, webhookSecret: secrets.sandboxWebhookSecret, webhookUrl: `${config.publicUrl}/v1/webhooks/sandbox`,
+    delivery: config.sandbox.delivery, publicUrl: `${config.publicUrl}/sandbox`, autoStart: false,
+  });
+  await app.register(sandbox.plugin, { prefix: '/sandbox' });
+
+  // --- web (storefront, order page, console) ---
+  if (existsSync(join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false });
+    const spa = (_req: unknown, reply: { type: (t: string) => { sendFile: (f: string) => unknown } }) => reply.type('text/html').sendFile('index.html');
+    app.get('/', { schema: { hide: true } }, spa as never);
+    app.get('/orders/*', { schema: { hide: true } }, spa as never);
+    app.get('/console', { schema: { hide: true } }, spa as never);
+    app.get('/console/*', { schema: { hide: true } }, spa as never);
+  }
+
+  let timers: NodeJS.Timeout[] = [];
+  let closing = false;
+  const sweep = async () => {
+    try {
+      await orders.expireDue();
+      await orders.fulfilWaiting();
+    } catch (err) {
+      log.error({ err }, 'sweep failed');
+    }
+  };
+
+  return {
+    app, ctx, generatedAdmin,
+    startBackground() {
+      if (config.workers.enabled) worker.start();
+      sandbox.start();
+      timers = [setInterval(() => void sweep(), 15_000)];
+      void sweep();
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      for (const t of timers) clearInterval(t);
+      await worker.stop(); // stop claiming, finish in-flight jobs
+      await sandbox.stop();
+      await app.close();
+      await browserTransfers.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.ts';
+import { serve, reportStartupError } from './server.ts';
+
+const HELP = `tollgate <command> [options]
+
+Commands:
+  serve                 run the server (default)
+  migrate               apply database migrations and exit
+  seed                  create the first admin and demo data (if the database is empty) and exit
+  agent                 run the browser fulfilment driver as an outside agent
+      --url URL         Tollgate base URL (default $TOLLGATE_URL or http://127.0.0.1:3000)
+      --token TOKEN     agent token (default $AGENT_TOKEN); create one in the console (Staff → Agents)
+      --queue NAME      queue to claim from (default fulfilment.demo-platform-browser)
+      --platform-url URL  the demo platform's base URL (default <url>/demo-platform)
+      --seller-password P the platform seller's password (default $DEMO_SELLER_PASSWORD)
+      --once            process what is queued now and exit
+Configuration comes from the environment: see README.md.`;
+
+async function main() {
+  const [cmd = 'serve', ...rest] = process.argv.slice(2);
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  if (cmd === 'serve') return serve(loadConfig());
+  if (cmd === 'migrate') {
+    const { openDb } = await import('./platform/db/db.ts');
+    const { migrate } = await import('./platform/db/migrate.ts');
+    const cfg = loadConfig();
+    const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    const applied = await migrate(db);
+    await db.close();
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    return;
+  }
+  if (cmd === 'seed') {
+    const { buildApp } = await import('./app.ts');
+    const cfg = loadConfig({ ...process.env, WORKERS: 'false' });
+    const tg = await buildApp(cfg);
+    if (tg.generatedAdmin) process.stdout.write(`admin: ${tg.generatedAdmin.email}${tg.generatedAdmin.password ? ` / ${tg.generatedAdmin.password}` : ''}\n`);
+    await tg.close();
+    process.stdout.write('seeded\n');
+    return;
+  }
+  if (cmd === 'agent') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { url: { type: 'string' }, token: { type: 'string' }, queue: { type: 'string' }, 'platform-url': { type: 'string' }, 'seller-password': { type: 'string' }, once: { type: 'boolean' } },
+    });
+    const { runAgent } = await import('./agent.ts');
+    const url = (values.url ?? process.env.TOLLGATE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+    const token = values.token ?? process.env.AGENT_TOKEN;
+    const sellerPassword = values['seller-password'] ?? process.env.DEMO_SELLER_PASSWORD;
+    if (!token || !sellerPassword) throw new Error('agent needs --token and --seller-password (or AGENT_TOKEN / DEMO_SELLER_PASSWORD)');
+    await runAgent({ url, token, queue: values.queue ?? 'fulfilment.demo-platform-browser', platformUrl: values['platform-url'] ?? `${url}/demo-platform`, sellerPassword, once: values.once ?? false });
+    return;
+  }
+  process.stderr.write(`unknown command ${cmd}\n\n${HELP}\n`);
+  process.exit(2);
+}
+
+main().catch(reportStartupError);

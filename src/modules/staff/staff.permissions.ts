@@ -1,0 +1,20 @@
+/** Roles map to permissions here, in code; routes check permissions, never roles. */
+export const PERMISSIONS = [
+  'orders:read', 'orders:write', 'catalog:read', 'catalog:write', 'blacklist:read', 'blacklist:write',
+  'automation:write', 'staff:manage', 'audit:read', 'jobs:read', 'jobs:write', 'alerts:read', 'outbox:read', 'agents:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['admin', 'operator', 'analyst', 'support'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  operator: ['orders:read', 'orders:write', 'catalog:read', 'catalog:write', 'blacklist:read', 'blacklist:write', 'automation:write', 'jobs:read', 'jobs:write', 'alerts:read', 'outbox:read', 'audit:read'],
+  analyst: ['orders:read', 'catalog:read', 'blacklist:read', 'jobs:read', 'alerts:read', 'audit:read'],
+  support: ['orders:read', 'catalog:read', 'blacklist:read', 'outbox:read', 'alerts:read'],
+};
+
+export function can(role: Role, perm: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(perm);
+}

@@ -1,0 +1,39 @@
+import type { Sql } from './db/db.ts';
+
+/**
+ * In-process domain events, delivered synchronously inside the emitter's transaction.
+ * This is how a module reacts to another's change without importing its internals
+ * (payments → orders, fulfilment → orders) and without a second transaction.
+ * Handlers must only touch the database through `trx` and never call outside systems.
+ */
+export interface DomainEventMap {
+  'payment.authorized': { paymentId: string; orderId: string; amount: number; currency: string; actor: string };
+  'payment.captured': { paymentId: string; orderId: string; amount: number; currency: string; actor: string };
+  'payment.failed': { paymentId: string; orderId: string; reason: string; actor: string };
+  'payment.voided': { paymentId: string; orderId: string; actor: string };
+  'payment.refunded': { paymentId: string; orderId: string; actor: string };
+  'fulfilment.delivered': { orderId: string; fulfilmentId: string; actor: string };
+  'fulfilment.failed': { orderId: string; fulfilmentId: string; error: string; actor: string };
+}
+
+type Handler<K extends keyof DomainEventMap> = (trx: Sql, e: DomainEventMap[K]) => Promise<void>;
+
+export class DomainEvents {
+  private handlers = new Map<keyof DomainEventMap, Array<Handler<any>>>();
+  on<K extends keyof DomainEventMap>(name: K, h: Handler<K>): void {
+    const list = this.handlers.get(name) ?? [];
+    list.push(h);
+    this.handlers.set(name, list);
+  }
+  async emit<K extends keyof DomainEventMap>(trx: Sql, name: K, e: DomainEventMap[K]): Promise<void> {
+    for (const h of this.handlers.get(name) ?? []) await h(trx, e);
+  }
+}
+
+/**
+ * Serializes every change to one order and its payments/fulfilments: taken first, in every
+ * transaction that changes them, so row locks are always acquired in the same order.
+ */
+export async function lockOrderScope(trx: Sql, orderId: string): Promise<void> {
+  await trx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [orderId]);
+}

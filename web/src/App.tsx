@@ -1,0 +1,18 @@
+import { ConsoleApp } from './console/ConsoleApp.tsx';
+import { OrderPage } from './order/OrderPage.tsx';
+import { Link, match, usePath } from './router.tsx';
+import { Storefront } from './storefront/Storefront.tsx';
+
+export function App() {
+  const path = usePath();
+  if (path === '/' || path === '') return <Storefront />;
+  if (path === '/console' || path.startsWith('/console/')) return <ConsoleApp />;
+  const order = match('/orders/:id', path);
+  if (order) return <OrderPage key={order.id} id={order.id} />;
+  return (
+    <main className="wrap main narrow" data-testid="not-found">
+      <h1>Page not found</h1>
+      <p><Link to="/">Go to the store</Link></p>
+    </main>
+  );
+}

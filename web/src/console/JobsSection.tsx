@@ -1,0 +1,86 @@
+import { useId, useState } from 'react';
+import { listJobs, retryJob, type JobCounts } from '../api.ts';
+import { formatDateTime } from '../format.ts';
+import { ErrorNotice } from '../ui/Notice.tsx';
+import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { useLoad } from '../ui/useLoad.ts';
+
+const STATUSES: (keyof JobCounts)[] = ['dead', 'queued', 'running', 'done'];
+
+export function JobsSection({ canWrite }: { canWrite: boolean }) {
+  const [status, setStatus] = useState<keyof JobCounts>('dead');
+  const { data, error, loading, reload } = useLoad(() => listJobs(status), [status]);
+  const [retrying, setRetrying] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const statusId = useId();
+
+  async function retry(id: string) {
+    setRetrying(id);
+    setActionError(null);
+    try {
+      await retryJob(id);
+      await reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setRetrying(null);
+    }
+  }
+
+  return (
+    <section className="stack" aria-labelledby="jobs-title">
+      <div className="section-head">
+        <h1 id="jobs-title">Jobs</h1>
+        <button type="button" className="btn btn-small" onClick={() => void reload()} disabled={loading}>Refresh</button>
+      </div>
+      {data?.counts && (
+        <div className="tiles" data-testid="job-counts">
+          {STATUSES.map((s) => (
+            <button type="button" key={s} className={`tile ${status === s ? 'active' : ''} ${s === 'dead' && data.counts[s] > 0 ? 'tile-danger' : ''}`} onClick={() => setStatus(s)} aria-pressed={status === s} data-testid={`job-count-${s}`}>
+              <span className="tile-num">{data.counts[s] ?? 0}</span>
+              <span className="tile-label">{s}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="field inline">
+        <label htmlFor={statusId}>Show</label>
+        <select id={statusId} value={status} onChange={(e) => setStatus(e.target.value as keyof JobCounts)} data-testid="jobs-status-filter">
+          {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+      </div>
+      <ErrorNotice error={error ?? actionError} />
+      {loading && !data && <p className="muted">Loading…</p>}
+      <div className="table-wrap">
+        <table className="table" data-testid="jobs-table">
+          <thead><tr><th>Job</th><th>Queue / kind</th><th>Status</th><th className="num">Attempts</th><th>Last error</th><th>Updated</th>{canWrite && <th><span className="sr-only">Actions</span></th>}</tr></thead>
+          <tbody>
+            {(data?.data ?? []).map((j) => (
+              <tr key={j.id} data-testid="job-row" data-job-id={j.id}>
+                <td data-label="Job" className="mono">
+                  {j.id}
+                  <details className="small"><summary>payload</summary><pre className="pre">{JSON.stringify(j.payload, null, 2)}</pre></details>
+                </td>
+                <td data-label="Queue / kind">{j.queue}<div className="small muted">{j.kind}</div></td>
+                <td data-label="Status"><StatusBadge status={j.status} /></td>
+                <td data-label="Attempts" className="num">{j.attempts}/{j.maxAttempts}</td>
+                <td data-label="Last error" className="error-text wrap-anywhere">{j.lastError ?? '—'}</td>
+                <td data-label="Updated">{formatDateTime(j.updatedAt)}</td>
+                {canWrite && (
+                  <td data-label="">
+                    {(j.status === 'dead' || j.status === 'failed') && (
+                      <button type="button" className="btn btn-small" disabled={retrying === j.id} onClick={() => void retry(j.id)} data-testid="job-retry">
+                        {retrying === j.id ? 'Retrying…' : 'Retry'}
+                      </button>
+                    )}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {data && data.data.length === 0 && <p className="muted" data-testid="jobs-empty">No {status} jobs.</p>}
+    </section>
+  );
+}

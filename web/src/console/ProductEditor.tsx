@@ -1,0 +1,106 @@
+import { useId, useState, type FormEvent } from 'react';
+import { addKeys, updateProduct, type AdminProduct } from '../api.ts';
+import { ErrorNotice, Notice } from '../ui/Notice.tsx';
+import { PricesEditor, parsePriceRows, toPriceRows, type PriceRow } from './PricesEditor.tsx';
+
+/** PATCH name/description/active/prices. Changing a price never changes past orders (lines are snapshots). */
+export function ProductEditor({ product, onSaved, onCancel }: { product: AdminProduct; onSaved: () => void; onCancel: () => void }) {
+  const [name, setName] = useState(product.name);
+  const [description, setDescription] = useState(product.description);
+  const [active, setActive] = useState(product.active);
+  const [prices, setPrices] = useState<PriceRow[]>(toPriceRows(product.prices));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const id = useId();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = parsePriceRows(prices);
+    if (typeof parsed === 'string') return setError(new Error(parsed));
+    const patch: Parameters<typeof updateProduct>[1] = {};
+    if (name.trim() !== product.name) patch.name = name.trim();
+    if (description.trim() !== product.description) patch.description = description.trim();
+    if (active !== product.active) patch.active = active;
+    const same = parsed.length === product.prices.length && parsed.every((p) => product.prices.some((q) => q.currency === p.currency && q.amount === p.amount));
+    if (!same) patch.prices = parsed;
+    if (Object.keys(patch).length === 0) return onCancel();
+    setBusy(true);
+    setError(null);
+    try {
+      await updateProduct(product.id, patch);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="stack editor" onSubmit={submit} data-testid="product-editor">
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} required value={name} onChange={(e) => setName(e.target.value)} data-testid="edit-name" />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-desc`}>Description</label>
+        <textarea id={`${id}-desc`} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="edit-description" />
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="edit-active" /> Active (listed in the storefront)
+      </label>
+      <PricesEditor rows={prices} onChange={setPrices} idPrefix={`${id}-p`} />
+      <ErrorNotice error={error} />
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="edit-save">{busy ? 'Saving…' : 'Save'}</button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+export function KeysForm({ product, onAdded, onCancel }: { product: AdminProduct; onAdded: () => void; onCancel: () => void }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<{ added: number; duplicates: number } | null>(null);
+  const id = useId();
+  const codes = [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (codes.length === 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await addKeys(product.id, codes);
+      setResult(r);
+      setText('');
+      onAdded();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="stack editor" onSubmit={submit} data-testid="keys-form">
+      <div className="field">
+        <label htmlFor={id}>Key codes, one per line</label>
+        <textarea id={id} rows={6} className="mono" value={text} onChange={(e) => { setText(e.target.value); setResult(null); }} data-testid="keys-textarea" spellCheck={false} />
+        <p className="hint">{codes.length} unique {codes.length === 1 ? 'code' : 'codes'} ready. Codes are stored encrypted; duplicates are skipped.</p>
+      </div>
+      {result && (
+        <Notice tone="success" testId="keys-result">
+          Added {result.added}. {result.duplicates > 0 ? `${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} skipped.` : 'No duplicates.'}
+        </Notice>
+      )}
+      <ErrorNotice error={error} />
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={busy || codes.length === 0} data-testid="keys-submit">{busy ? 'Adding…' : `Add ${codes.length || ''} codes`}</button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>Close</button>
+      </div>
+    </form>
+  );
+}
