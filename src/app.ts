@@ -54,6 +54,8 @@ export interface Tollgate {
   startBackground(): void;
   /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
   close(): Promise<void>;
+  /** The module services (the CLI, benchmarks and tests drive use cases directly). */
+  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService> };
   /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
   generatedAdmin: { email: string; password?: string } | null;
 }
@@ -200,6 +202,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app, ctx, generatedAdmin,
+    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist },
     startBackground() {
       if (config.workers.enabled) worker.start();
       sandbox.start();
