@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifyError } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Db } from '../../platform/db/db.ts';
@@ -19,6 +19,7 @@ export interface DemoPlatformOptions {
 }
 
 const COOKIE = 'dp_session';
+export const PLATFORM_HEADER = 'x-platform';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -91,7 +92,13 @@ export function demoPlatformPlugin(opts: DemoPlatformOptions): FastifyPluginAsyn
       if (req.url.startsWith(`${prefix}/api/`)) return sendError(reply, status, code, message);
       return reply.status(status).type('text/html; charset=utf-8').send(messagePage('Error', { code, message }, prefix));
     });
+    // The demo platform stands in for an outside service: keep its routes out of Tollgate's OpenAPI document.
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...(route.schema ?? {}), hide: true } as FastifySchema;
+    });
     app.addHook('onSend', async (_req, reply, payload) => {
+      // Lets clients tell this platform's own 404 (unknown user) from a wrong base URL's 404.
+      reply.header(PLATFORM_HEADER, 'demo');
       if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
         reply.header('content-security-policy', CSP).header('cache-control', 'no-store').header('x-frame-options', 'DENY');
       }

@@ -55,12 +55,12 @@ export async function searchUsers(db: Sql, q: string): Promise<DemoUser[]> {
 }
 
 export function validateTransfer(input: Pick<TransferInput, 'fromUserId' | 'toUserId' | 'coins' | 'note'>): TransferOutcome | undefined {
-  if (!isValidUserId(input.toUserId)) return refused('malformed_user_id', `"${input.toUserId}" is not a valid user id`);
-  if (input.toUserId === input.fromUserId) return refused('self_transfer', 'you cannot send coins to yourself');
+  if (!isValidUserId(input.toUserId)) return refused('malformed_user_id', `"${input.toUserId}" is not a valid user id.`);
+  if (input.toUserId === input.fromUserId) return refused('self_transfer', 'You cannot send coins to yourself.');
   if (!Number.isSafeInteger(input.coins) || input.coins < 1 || input.coins > MAX_TRANSFER_COINS) {
-    return refused('invalid_amount', `amount must be a whole number of coins between 1 and ${MAX_TRANSFER_COINS}`);
+    return refused('invalid_amount', `The amount must be a whole number of coins between 1 and ${MAX_TRANSFER_COINS}.`);
   }
-  if (input.note.length > MAX_NOTE_LENGTH) return refused('note_too_long', `note must be at most ${MAX_NOTE_LENGTH} characters`);
+  if (input.note.length > MAX_NOTE_LENGTH) return refused('note_too_long', `The note must be at most ${MAX_NOTE_LENGTH} characters.`);
   return undefined;
 }
 
@@ -71,7 +71,7 @@ function sameRequest(t: DemoTransfer, input: TransferInput): boolean {
 function replayOf(t: DemoTransfer, input: TransferInput): TransferOutcome {
   return sameRequest(t, input)
     ? { status: 'replayed', transfer: t }
-    : refused('idempotency_key_reused', 'this idempotency key was already used for a different transfer');
+    : refused('idempotency_key_reused', 'This idempotency key was already used for a different transfer.');
 }
 
 /**
@@ -90,7 +90,7 @@ export async function transfer(db: Db, input: TransferInput): Promise<TransferOu
     const [first, second] = [input.fromUserId, input.toUserId].sort();
     await trx.query(`SELECT user_id FROM demo_platform_users WHERE user_id IN ($1, $2) ORDER BY user_id FOR UPDATE`, [first, second]);
     const to = await repo.findUser(trx, input.toUserId);
-    if (!to) return refused('unknown_recipient', `no user with id "${input.toUserId}"`);
+    if (!to) return refused('unknown_recipient', `No user with id "${input.toUserId}".`);
     const id = newId('dpt');
     const inserted = await repo.insertTransfer(trx, { id, ...input });
     if (!inserted) {
@@ -107,7 +107,7 @@ export async function transfer(db: Db, input: TransferInput): Promise<TransferOu
     const created = await repo.findTransfer(trx, input.fromUserId, id);
     return { status: 'created' as const, transfer: created! };
   }).catch((err: unknown) => {
-    if (err instanceof InsufficientBalance) return refused('insufficient_balance', 'your balance is too low for this transfer');
+    if (err instanceof InsufficientBalance) return refused('insufficient_balance', 'Your balance is too low for this transfer.');
     throw err;
   });
 }

@@ -52,6 +52,9 @@ test('directory: unreachable, 5xx and timeout are PlatformUnavailable', async ()
   const down = new DemoPlatformDirectory({ baseUrl: 'http://127.0.0.1:1/demo-platform' });
   await assert.rejects(down.lookup('alice.gamer'), PlatformUnavailable);
   await assert.rejects(new DemoPlatformDirectory({ baseUrl: stubUrl }).lookup('alice.gamer'), PlatformUnavailable);
+  // A server that is not the demo platform (wrong base URL): its 404 must not read as "user not found".
+  const wrongPrefix = new DemoPlatformDirectory({ baseUrl: dp.baseUrl.replace('/demo-platform', '/elsewhere') });
+  await assert.rejects(wrongPrefix.lookup('alice.gamer'), /did not answer as the demo platform/);
   const t0 = Date.now();
   await assert.rejects(new DemoPlatformDirectory({ baseUrl: `${stubUrl}/slow`, timeoutMs: 200 }).lookup('alice.gamer'), /timed out/);
   assert.ok(Date.now() - t0 < 2_000);

@@ -48,6 +48,8 @@ async function call(
   }
   const text = await res.text().catch(() => '');
   if (res.status >= 500) throw new PlatformUnavailable(`demo platform answered ${res.status}`);
+  // Every answer of the platform itself carries "x-platform: demo"; without it the base URL is wrong.
+  if (res.headers.get('x-platform') !== 'demo') throw new PlatformUnavailable(`${opts.baseUrl} did not answer as the demo platform (${res.status})`);
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;

@@ -39,16 +39,14 @@ export function AuditSection() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-testid="audit-row" data-action={r.action}>
-                <td data-label="When">{formatDateTime(r.at)}</td>
+                <td data-label="When" className="nowrap">{formatDateTime(r.at)}</td>
                 <td data-label="Actor" className="mono">{r.actor}</td>
                 <td data-label="Action"><strong>{r.action}</strong></td>
                 <td data-label="Subject" className="mono">
                   {r.subjectId?.startsWith('ord_') ? <Link to={`/console/orders/${encodeURIComponent(r.subjectId)}`}>{r.subjectId}</Link> : (r.subjectId ?? '—')}
                 </td>
                 <td data-label="Details">
-                  {r.details && typeof r.details === 'object' && Object.keys(r.details).length > 0
-                    ? <code className="small wrap-anywhere">{JSON.stringify(r.details)}</code>
-                    : <span className="muted">—</span>}
+                  <Details details={r.details} />
                 </td>
                 <td data-label="IP" className="mono">{r.ip ?? '—'}</td>
               </tr>
@@ -60,5 +58,19 @@ export function AuditSection() {
       {loading && <p className="muted">Loading…</p>}
       {cursor && !loading && <button type="button" className="btn" onClick={() => void load(cursor)} data-testid="audit-load-more">Load more</button>}
     </section>
+  );
+}
+
+function Details({ details }: { details: unknown }) {
+  if (!details || typeof details !== 'object' || Object.keys(details).length === 0) return <span className="muted">—</span>;
+  return (
+    <dl className="details">
+      {Object.entries(details as Record<string, unknown>).map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

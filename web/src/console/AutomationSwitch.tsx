@@ -3,6 +3,7 @@ import { getAutomation, pauseAutomation, resumeAutomation, type AutomationState 
 import { formatDateTime } from '../format.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
 import { Modal } from '../ui/Modal.tsx';
+import { PauseIcon, PlayIcon } from '../ui/Icon.tsx';
 
 const POLL_MS = 10000;
 
@@ -73,7 +74,7 @@ export function AutomationSwitch({ state, canWrite, onChanged }: { state: Automa
         aria-pressed={paused}
         onClick={() => { setError(null); setOpen(true); }}
       >
-        <span aria-hidden="true">{paused ? '▶' : '⏸'}</span> {paused ? 'Resume automation' : 'Pause automation'}
+        {paused ? <PlayIcon /> : <PauseIcon />} {paused ? 'Resume automation' : 'Pause automation'}
       </button>
       <Modal open={open} onClose={() => !busy && setOpen(false)} title={paused ? 'Resume automation?' : 'Pause automation?'} testId="automation-dialog">
         <form onSubmit={confirm} className="stack">

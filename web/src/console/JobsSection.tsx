@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { listJobs, retryJob, type JobCounts } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
@@ -12,7 +12,6 @@ export function JobsSection({ canWrite }: { canWrite: boolean }) {
   const { data, error, loading, reload } = useLoad(() => listJobs(status), [status]);
   const [retrying, setRetrying] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
-  const statusId = useId();
 
   async function retry(id: string) {
     setRetrying(id);
@@ -33,6 +32,7 @@ export function JobsSection({ canWrite }: { canWrite: boolean }) {
         <h1 id="jobs-title">Jobs</h1>
         <button type="button" className="btn btn-small" onClick={() => void reload()} disabled={loading}>Refresh</button>
       </div>
+      <p className="muted small">Dead jobs ran out of attempts; fix the cause, then retry them. Drivers use idempotency keys, so a retry never delivers twice.</p>
       {data?.counts && (
         <div className="tiles" data-testid="job-counts">
           {STATUSES.map((s) => (
@@ -43,12 +43,6 @@ export function JobsSection({ canWrite }: { canWrite: boolean }) {
           ))}
         </div>
       )}
-      <div className="field inline">
-        <label htmlFor={statusId}>Show</label>
-        <select id={statusId} value={status} onChange={(e) => setStatus(e.target.value as keyof JobCounts)} data-testid="jobs-status-filter">
-          {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select>
-      </div>
       <ErrorNotice error={error ?? actionError} />
       {loading && !data && <p className="muted">Loading…</p>}
       <div className="table-wrap">
@@ -64,8 +58,8 @@ export function JobsSection({ canWrite }: { canWrite: boolean }) {
                 <td data-label="Queue / kind">{j.queue}<div className="small muted">{j.kind}</div></td>
                 <td data-label="Status"><StatusBadge status={j.status} /></td>
                 <td data-label="Attempts" className="num">{j.attempts}/{j.maxAttempts}</td>
-                <td data-label="Last error" className="error-text wrap-anywhere">{j.lastError ?? '—'}</td>
-                <td data-label="Updated">{formatDateTime(j.updatedAt)}</td>
+                <td data-label="Last error" className="wrap-anywhere">{j.lastError ? <span className="error-text">{j.lastError}</span> : <span className="muted">—</span>}</td>
+                <td data-label="Updated" className="nowrap">{formatDateTime(j.updatedAt)}</td>
                 {canWrite && (
                   <td data-label="">
                     {(j.status === 'dead' || j.status === 'failed') && (

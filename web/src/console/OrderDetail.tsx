@@ -57,7 +57,7 @@ export function OrderDetail({ id, session }: { id: string; session: StaffSession
     <section className="stack" aria-labelledby="order-title" data-testid="admin-order" data-order-id={order.id}>
       <Link to="/console/orders" className="back-link">← Orders</Link>
       <div className="section-head">
-        <h1 id="order-title" className="mono h2">{order.id}</h1>
+        <h1 id="order-title" className="mono order-title">{order.id}</h1>
         <StatusBadge status={order.status} testId="admin-order-status" />
         <button type="button" className="btn btn-small" onClick={() => void reload()} disabled={loading} data-testid="order-refresh">Refresh</button>
       </div>
@@ -161,17 +161,16 @@ export function OrderDetail({ id, session }: { id: string; session: StaffSession
         {order.payments.length === 0 ? <p className="muted small">No payments.</p> : (
           <div className="table-wrap">
             <table className="table" data-testid="order-payments">
-              <thead><tr><th>Payment</th><th>Gateway</th><th>Status</th><th className="num">Amount</th><th className="num">Captured</th><th>Gateway ref</th><th>Created</th></tr></thead>
+              <thead><tr><th>Payment</th><th>Status</th><th className="num">Amount</th><th className="num">Captured</th><th>Gateway ref</th><th>Created</th></tr></thead>
               <tbody>
                 {order.payments.map((p) => (
                   <tr key={p.id}>
-                    <td data-label="Payment" className="mono">{p.id}</td>
-                    <td data-label="Gateway">{p.gateway}</td>
+                    <td data-label="Payment"><span className="mono">{p.id}</span><div className="small muted">{p.gateway}</div></td>
                     <td data-label="Status"><StatusBadge status={p.status} />{p.failureReason && <div className="small error-text">{p.failureReason}</div>}</td>
                     <td data-label="Amount" className="num">{formatMoney(p.amount)}</td>
                     <td data-label="Captured" className="num">{p.captured ? formatMoney(p.captured) : '—'}</td>
                     <td data-label="Gateway ref" className="mono">{p.gatewayRef ?? '—'}</td>
-                    <td data-label="Created">{formatDateTime(p.createdAt)}</td>
+                    <td data-label="Created" className="nowrap">{formatDateTime(p.createdAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -193,8 +192,8 @@ export function OrderDetail({ id, session }: { id: string; session: StaffSession
                     <td data-label="Kind">{j.kind}{j.queue && <div className="small muted">{j.queue}</div>}</td>
                     <td data-label="Status"><StatusBadge status={j.status} /></td>
                     <td data-label="Attempts" className="num">{j.attempts}</td>
-                    <td data-label="Last error" className="error-text">{j.lastError ?? '—'}</td>
-                    <td data-label="Updated">{formatDateTime(j.updatedAt)}</td>
+                    <td data-label="Last error" className="wrap-anywhere">{j.lastError ? <span className="error-text">{j.lastError}</span> : <span className="muted">—</span>}</td>
+                    <td data-label="Updated" className="nowrap">{formatDateTime(j.updatedAt)}</td>
                   </tr>
                 ))}
               </tbody>

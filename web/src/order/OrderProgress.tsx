@@ -1,4 +1,5 @@
 import type { OrderView } from '../api.ts';
+import { PauseIcon } from '../ui/Icon.tsx';
 import { STEPS, reachedStep } from './orderStatus.ts';
 
 /** Payment pending → Paid → Delivering → Delivered, with the off-path state marked on the step where it happened. */
@@ -15,7 +16,7 @@ export function OrderProgress({ order }: { order: OrderView }) {
         else if (i === reached) state = problem ? 'stopped' : held ? 'held' : 'current';
         return (
           <li key={label} className={`step step-${state}`} data-testid="progress-step" data-state={state} aria-current={state === 'current' ? 'step' : undefined}>
-            <span className="step-dot" aria-hidden="true">{state === 'done' ? '✓' : state === 'stopped' ? '!' : state === 'held' ? '⏸' : i + 1}</span>
+            <span className="step-dot" aria-hidden="true">{state === 'done' ? '✓' : state === 'stopped' ? '!' : state === 'held' ? <PauseIcon /> : i + 1}</span>
             <span className="step-label">{label}</span>
           </li>
         );
