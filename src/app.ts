@@ -68,7 +68,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const cipher = new FieldCipher([{ id: 'k1', key: secrets.encryptionKey }]);
   const events = new DomainEvents();
   const worker = new Worker(db, log, {
-    queues: [PAYMENTS_QUEUE, 'orders', 'notify'], concurrency: config.workers.concurrency, pollMs: config.workers.pollMs,
+    queues: [PAYMENTS_QUEUE, 'orders', 'notify'], concurrency: config.workers.concurrency, pollMs: config.workers.pollMs, leaseSeconds: config.workers.leaseSeconds,
     // Kinds without their own dead-letter handling still get a human's eyes.
     onDead: (job, error) => db.tx(async (trx) => { await raiseAlert(trx, { severity: 'critical', kind: 'job.dead', message: `Job ${job.kind} ${job.id} failed for good: ${error}`, subjectId: job.id }); }),
   });

@@ -29,6 +29,7 @@ const EnvSchema = Type.Object({
   WORKERS: Type.Optional(Bool),
   WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   JOB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  JOB_LEASE_SECONDS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   DEMO_SEED: Type.Optional(Bool),
   DEMO_PLATFORM_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   BROWSER_FULFILMENT: Type.Optional(Type.Union([Type.Literal('in-process'), Type.Literal('agent')])),
@@ -61,7 +62,7 @@ export interface Config {
   smtp: { url?: string; from: string };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   encryptionKey?: string;
-  workers: { enabled: boolean; concurrency: number; maxAttempts: number; pollMs: number };
+  workers: { enabled: boolean; concurrency: number; maxAttempts: number; pollMs: number; leaseSeconds: number };
   demoSeed: boolean;
   demoPlatformUrl?: string;
   browserFulfilment: 'in-process' | 'agent';
@@ -115,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: Number(e.WORKER_CONCURRENCY ?? 4),
       maxAttempts: Number(e.JOB_MAX_ATTEMPTS ?? 5),
       pollMs: 500,
+      leaseSeconds: Number(e.JOB_LEASE_SECONDS ?? 60),
     },
     demoSeed: truthy(e.DEMO_SEED, true),
     demoPlatformUrl: e.DEMO_PLATFORM_URL,

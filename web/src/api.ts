@@ -27,9 +27,17 @@ export class ApiError extends Error {
   }
 }
 
+/** Server messages are lower-case fragments ("this order cannot be accepted"); show them as sentences. */
+export function sentence(s: string): string {
+  const t = s.trim();
+  if (!t) return t;
+  const cap = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(cap) ? cap : `${cap}.`;
+}
+
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
-  if (e instanceof Error) return e.message;
+  if (e instanceof ApiError) return sentence(e.message);
+  if (e instanceof Error) return sentence(e.message);
   return 'Something went wrong.';
 }
 

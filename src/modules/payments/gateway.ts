@@ -31,6 +31,11 @@ export interface GatewayEvent {
   /** Tollgate payment id if the gateway echoes it (metadata), else null and gatewayRef is used. */
   paymentId: string | null;
   gatewayRef: string | null;
+  /**
+   * What the gateway says moved: payment.authorized → amount on hold; payment.succeeded → amount captured
+   * (may be less than authorized after a partial capture); payment.refunded → total refunded so far
+   * (cumulative, so a partial refund shows less than captured); payment.voided / payment.failed → the payment's amount.
+   */
   amount: Money | null;
   created: Date;
   failureReason?: string;

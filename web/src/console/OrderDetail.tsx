@@ -138,7 +138,7 @@ export function OrderDetail({ id, session }: { id: string; session: StaffSession
                     <td data-label="Status"><StatusBadge status={f.status} /></td>
                     <td data-label="Details" className="wrap-anywhere">
                       {f.error && <div className="error-text">{f.error}</div>}
-                      {f.reference && <div className="small muted">ref {f.reference}</div>}
+                      {f.reference && f.reference !== f.id && <div className="small muted">ref {f.reference}</div>}
                       {f.delivered?.note && <div className="small">Note: {f.delivered.note}</div>}
                       {f.delivered?.codes && <div className="small">{f.delivered.codes.length} code(s) delivered</div>}
                       {f.delivered?.coins != null && <div className="small">{f.delivered.coins} coins → {f.delivered.platformUserId ?? order.platformUserId}</div>}

@@ -88,7 +88,7 @@ export function OrdersSection() {
         </div>
         <div className="field grow">
           <label htmlFor={ids.q}>Search</label>
-          <input id={ids.q} type="search" placeholder="Order id, e-mail or platform user id" value={qText} onChange={(e) => setQText(e.target.value)} data-testid="orders-search" />
+          <input id={ids.q} type="search" placeholder="Exact order id, e-mail or platform user id" value={qText} onChange={(e) => setQText(e.target.value)} data-testid="orders-search" />
         </div>
         <div className="field">
           <label htmlFor={ids.from}>From</label>

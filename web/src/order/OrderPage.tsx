@@ -7,7 +7,7 @@ import { StatusBadge } from '../ui/StatusBadge.tsx';
 import { orderSecretKey, storageGet, storageSet } from '../util.ts';
 import { OrderItems } from './OrderItems.tsx';
 import { OrderProgress } from './OrderProgress.tsx';
-import { EXPLANATIONS, HEADLINES } from './orderStatus.ts';
+import { EXPLANATIONS, HEADLINES, MANUAL_EXPLANATION, PUBLIC_HOLD_REASONS, PUBLIC_LABELS } from './orderStatus.ts';
 
 const POLL_MS = 1500;
 /** 'failed' is not final on the server (support can retry delivery), so keep watching it, slowly. */
@@ -28,9 +28,23 @@ function takeSecret(orderId: string): string | null {
 type LoadProblem = { kind: 'no_secret' } | { kind: 'denied'; message: string } | null;
 
 export function OrderPage({ id }: { id: string }) {
-  const [secret] = useState(() => takeSecret(id));
+  const [secret, setSecret] = useState(() => takeSecret(id));
   const [order, setOrder] = useState<OrderView | null>(null);
   const [problem, setProblem] = useState<LoadProblem>(secret ? null : { kind: 'no_secret' });
+
+  // A pasted link with a new #secret= on the same page (no reload) still counts.
+  useEffect(() => {
+    const onHash = () => {
+      if (!window.location.hash.includes('secret=')) return;
+      const s = takeSecret(id);
+      if (s) {
+        setProblem(null);
+        setSecret(s);
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [id]);
   const [connection, setConnection] = useState<'ok' | 'retrying'>('ok');
 
   useEffect(() => {
@@ -104,11 +118,14 @@ function OrderDetails({ order, retrying }: { order: OrderView; retrying: boolean
   const terminal = TERMINAL_STATUSES.includes(order.status);
   const tone = order.status === 'fulfilled' ? 'success' : ['failed'].includes(order.status) ? 'error' : order.status === 'on_hold' ? 'warning' : 'info';
   const payUrl = order.status === 'pending_payment' ? order.payment?.checkoutUrl : null;
+  const waitingOnHuman = ['paid', 'fulfilling'].includes(order.status) && order.fulfilments.some((f) => f.driver === 'manual' && f.status !== 'delivered');
+  const explanation = waitingOnHuman ? MANUAL_EXPLANATION : (EXPLANATIONS[order.status] ?? `Status: ${order.status}`);
+  const holdNote = order.status === 'on_hold' && order.holdReason ? PUBLIC_HOLD_REASONS[order.holdReason] : undefined;
   return (
     <article className="stack" data-testid="order-view" data-order-id={order.id}>
       <div className="order-head">
         <h1 data-testid="order-headline">{HEADLINES[order.status] ?? 'Your order'}</h1>
-        <StatusBadge status={order.status} testId="order-status" />
+        <StatusBadge status={order.status} label={PUBLIC_LABELS[order.status]} testId="order-status" />
       </div>
       <p className="muted small">
         Order <code data-testid="order-id">{order.id}</code> · {formatDateTime(order.createdAt)}
@@ -117,8 +134,8 @@ function OrderDetails({ order, retrying }: { order: OrderView; retrying: boolean
       <div className="card stack">
         <OrderProgress order={order} />
         <Notice tone={tone} testId="order-explanation">
-          {EXPLANATIONS[order.status] ?? `Status: ${order.status}`}
-          {order.status === 'on_hold' && order.holdReason && <span className="block small">Note: {order.holdReason}</span>}
+          {explanation}
+          {holdNote && <span className="block small">{holdNote}</span>}
           {order.status === 'pending_payment' && order.expiresAt && (
             <span className="block small">Please pay before {formatDateTime(order.expiresAt)}.</span>
           )}

@@ -41,7 +41,7 @@ export const HEADLINES: Record<string, string> = {
 export const EXPLANATIONS: Record<string, string> = {
   pending_payment:
     "We haven't received your payment yet. If you've just paid, this page updates by itself within a few seconds.",
-  paid: 'Your payment has arrived. Delivery starts right away.',
+  paid: 'Your payment has arrived. Delivery will start shortly.',
   on_hold:
     "Your payment has arrived, but this order needs a quick manual check before we deliver it. You don't need to do anything or pay again — we'll deliver as soon as it's reviewed.",
   fulfilling: 'We are delivering your order now. This usually takes less than a minute.',
@@ -53,4 +53,25 @@ export const EXPLANATIONS: Record<string, string> = {
   cancelled: 'This order was cancelled. If any money was taken, it is returned to you.',
   refunded:
     'This order was refunded. The money goes back to the way you paid; depending on your bank it can take a few days to show.',
+};
+
+export const MANUAL_EXPLANATION =
+  "Your payment has arrived. Part of this order is prepared by hand by our team; we'll deliver it as soon as it's ready and e-mail you.";
+
+/** Public labels for the status badge (the console shows raw status names). */
+export const PUBLIC_LABELS: Record<string, string> = {
+  pending_payment: 'Awaiting payment',
+  paid: 'Paid',
+  on_hold: 'On hold',
+  fulfilling: 'Delivering',
+  fulfilled: 'Delivered',
+  failed: 'Failed',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+  refunded: 'Refunded',
+};
+
+/** Hold reasons a customer may see, in plain words. Anything else (e.g. risk rules) stays internal. */
+export const PUBLIC_HOLD_REASONS: Record<string, string> = {
+  amount_mismatch: 'The amount received did not match the order total.',
 };

@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { ApiError, createOrder, type CreateOrderInput, type PublicProduct } from '../api.ts';
+import { ApiError, createOrder, sentence, type CreateOrderInput, type PublicProduct } from '../api.ts';
 import { formatCoins, formatMoney, multiplyMoney } from '../format.ts';
 import { isEmail, orderSecretKey, storageSet, uuid } from '../util.ts';
 import { UserIdStatus } from './UserIdStatus.tsx';
@@ -188,7 +188,7 @@ export function CheckoutForm({ product, onBack }: { product: PublicProduct; onBa
 
           {serverError && (
             <div className="notice notice-error" role="alert" data-testid="checkout-error" data-code={serverError.code}>
-              <strong>{serverError.message}</strong>
+              <strong>{sentence(serverError.message)}</strong>
               {CODE_HINTS[serverError.code] && <div className="small">{CODE_HINTS[serverError.code]}</div>}
               {serverError.retryable && <div className="small">You can press Pay again safely — you won't be charged twice.</div>}
             </div>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, lookupPlatformUser, type PlatformUser } from '../api.ts';
+import { ApiError, lookupPlatformUser, sentence, type PlatformUser } from '../api.ts';
 
 export type LookupState =
   | { state: 'idle' }
@@ -28,7 +28,7 @@ export function useUserLookup(platform: string | null, rawUserId: string, delayM
       } catch (e) {
         if (ctrl.signal.aborted) return;
         if (e instanceof ApiError && (e.status === 404 || e.status === 422 || e.status === 400)) {
-          setResult({ state: 'not_found', userId, detail: e.status === 404 || e.code === 'invalid_platform_user' ? undefined : e.message });
+          setResult({ state: 'not_found', userId, detail: e.status === 404 || e.code === 'invalid_platform_user' ? undefined : sentence(e.message) });
         } else if (e instanceof ApiError && e.status === 429) {
           setResult({ state: 'error', userId, message: 'Too many checks in a short time. Wait a moment, then try again.' });
         } else if (!(e instanceof DOMException)) {

@@ -24,10 +24,10 @@ const TONES: Record<string, string> = {
 
 const LABELS: Record<string, string> = { pending_payment: 'Awaiting payment', on_hold: 'On hold' };
 
-export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+export function StatusBadge({ status, testId, label }: { status: string; testId?: string; label?: string }) {
   return (
     <span className={`badge badge-${TONES[status] ?? 'neutral'}`} data-testid={testId} data-status={status}>
-      {LABELS[status] ?? humanize(status)}
+      {label ?? LABELS[status] ?? humanize(status)}
     </span>
   );
 }
