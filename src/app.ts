@@ -176,6 +176,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const sandbox = createSandboxGateway({
     db, log, apiKey: secrets.sandboxApiKey, webhookSecret: secrets.sandboxWebhookSecret, webhookUrl: `${config.publicUrl}/v1/webhooks/sandbox`,
     delivery: config.sandbox.delivery, publicUrl: `${config.publicUrl}/sandbox`, autoStart: false,
+    tuning: { leaseMs: Math.max(15_000, config.workers.leaseSeconds * 1000) },
   });
   await app.register(sandbox.plugin, { prefix: '/sandbox' });
 

@@ -35,20 +35,19 @@ export function AuditSection() {
       <ErrorNotice error={error} />
       <div className="table-wrap">
         <table className="table" data-testid="audit-table">
-          <thead><tr><th>When</th><th>Actor</th><th>Action</th><th>Subject</th><th>Details</th><th>IP</th></tr></thead>
+          <thead><tr><th>When</th><th>Actor</th><th>Action / subject</th><th>Details</th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-testid="audit-row" data-action={r.action}>
-                <td data-label="When" className="nowrap">{formatDateTime(r.at)}</td>
-                <td data-label="Actor" className="mono">{r.actor}</td>
-                <td data-label="Action"><strong>{r.action}</strong></td>
-                <td data-label="Subject" className="mono">
-                  {r.subjectId?.startsWith('ord_') ? <Link to={`/console/orders/${encodeURIComponent(r.subjectId)}`}>{r.subjectId}</Link> : (r.subjectId ?? '—')}
+                <td data-label="When" className="nowrap">{formatDateTime(r.at)}{r.ip && <div className="small muted mono">{r.ip}</div>}</td>
+                <td data-label="Actor" className="mono small wrap-anywhere">{r.actor}</td>
+                <td data-label="Action">
+                  <strong>{r.action}</strong>
+                  <div className="small mono wrap-anywhere">
+                    {r.subjectId?.startsWith('ord_') ? <Link to={`/console/orders/${encodeURIComponent(r.subjectId)}`}>{r.subjectId}</Link> : (r.subjectId ?? '')}
+                  </div>
                 </td>
-                <td data-label="Details">
-                  <Details details={r.details} />
-                </td>
-                <td data-label="IP" className="mono">{r.ip ?? '—'}</td>
+                <td data-label="Details"><Details details={r.details} /></td>
               </tr>
             ))}
           </tbody>
