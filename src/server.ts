@@ -16,7 +16,7 @@ export async function serve(config: Config = loadConfig()): Promise<void> {
     `  Storefront      ${url}/`,
     `  Ops console     ${url}/console`,
     `  API docs        ${url}/docs`,
-    `  Demo platform   ${url}/demo-platform/login`,
+    `  Demo platform   ${url}/demo-platform/login   (seller / ${ctx.secrets.demoSellerPassword})`,
   ];
   if (tg.generatedAdmin) {
     lines.push('', `  Admin login     ${tg.generatedAdmin.email}${tg.generatedAdmin.password ? `  /  ${tg.generatedAdmin.password}   (generated: shown only this once)` : ''}`);

@@ -415,6 +415,7 @@ export interface ProductPatch {
   name?: string;
   description?: string;
   active?: boolean;
+  maxQuantity?: number;
   prices?: Money[];
 }
 

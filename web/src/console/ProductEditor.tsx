@@ -8,6 +8,7 @@ export function ProductEditor({ product, onSaved, onCancel }: { product: AdminPr
   const [name, setName] = useState(product.name);
   const [description, setDescription] = useState(product.description);
   const [active, setActive] = useState(product.active);
+  const [maxQuantity, setMaxQuantity] = useState(String(product.maxQuantity));
   const [prices, setPrices] = useState<PriceRow[]>(toPriceRows(product.prices));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -21,6 +22,9 @@ export function ProductEditor({ product, onSaved, onCancel }: { product: AdminPr
     if (name.trim() !== product.name) patch.name = name.trim();
     if (description.trim() !== product.description) patch.description = description.trim();
     if (active !== product.active) patch.active = active;
+    const maxQ = Number(maxQuantity);
+    if (!Number.isInteger(maxQ) || maxQ < 1 || maxQ > 100) return setError(new Error('Max quantity must be a whole number from 1 to 100.'));
+    if (maxQ !== product.maxQuantity) patch.maxQuantity = maxQ;
     const same = parsed.length === product.prices.length && parsed.every((p) => product.prices.some((q) => q.currency === p.currency && q.amount === p.amount));
     if (!same) patch.prices = parsed;
     if (Object.keys(patch).length === 0) return onCancel();
@@ -45,6 +49,10 @@ export function ProductEditor({ product, onSaved, onCancel }: { product: AdminPr
       <div className="field">
         <label htmlFor={`${id}-desc`}>Description</label>
         <textarea id={`${id}-desc`} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="edit-description" />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-maxq`}>Max quantity per order</label>
+        <input id={`${id}-maxq`} inputMode="numeric" value={maxQuantity} onChange={(e) => setMaxQuantity(e.target.value)} data-testid="edit-max-quantity" />
       </div>
       <label className="check">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} data-testid="edit-active" /> Active (listed in the storefront)

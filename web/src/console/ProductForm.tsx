@@ -33,7 +33,7 @@ export function ProductForm({ onCreated, onCancel }: { onCreated: () => void; on
     const parsed = parsePriceRows(prices);
     if (typeof parsed === 'string') return setError(new Error(parsed));
     const maxQ = Number(maxQuantity);
-    if (!Number.isInteger(maxQ) || maxQ < 1) return setError(new Error('Max quantity must be a whole number of at least 1.'));
+    if (!Number.isInteger(maxQ) || maxQ < 1 || maxQ > 100) return setError(new Error('Max quantity must be a whole number from 1 to 100.'));
     const body: NewProduct = { sku: sku.trim(), name: name.trim(), description: description.trim(), type, fulfilmentDriver: driver, maxQuantity: maxQ, prices: parsed };
     if (type === 'topup') {
       const c = Number(coins);

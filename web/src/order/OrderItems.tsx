@@ -1,10 +1,9 @@
 import type { OrderView } from '../api.ts';
 import { formatCoins, formatMoney } from '../format.ts';
 import { CopyButton } from '../ui/CopyButton.tsx';
-import { StatusBadge } from '../ui/StatusBadge.tsx';
 
 /** Lines with their totals and, once delivered, the codes or coins. Shared by the public order page and the console. */
-export function OrderItems({ order, showFulfilmentStatus = false }: { order: OrderView; showFulfilmentStatus?: boolean }) {
+export function OrderItems({ order }: { order: OrderView }) {
   const recipient = order.platformUserName ?? order.platformUserId ?? 'your account';
   return (
     <div className="order-items">
@@ -25,15 +24,6 @@ export function OrderItems({ order, showFulfilmentStatus = false }: { order: Ord
                 </div>
                 <div className="line-total">{formatMoney(line.lineTotal)}</div>
               </div>
-              {showFulfilmentStatus && fs.length > 0 && (
-                <div className="row small">
-                  {fs.map((f) => (
-                    <span key={f.id} className="muted">
-                      {f.driver}: <StatusBadge status={f.status} />
-                    </span>
-                  ))}
-                </div>
-              )}
               {line.type === 'key' && codes.length > 0 && (
                 <div className="codes" data-testid="delivered-codes">
                   <div className="small muted">Your {codes.length === 1 ? 'code' : 'codes'}:</div>
