@@ -27,8 +27,17 @@ export async function get(sql: Sql, id: string, forUpdate = false): Promise<Paym
 }
 
 export async function findByGatewayRef(sql: Sql, gateway: string, ref: string): Promise<Payment | null> {
-  const rows = await sql.query<Row>(`SELECT * FROM payments WHERE gateway = $1 AND gateway_ref = $2`, [gateway, ref]);
+  const rows = await sql.query<Row>(
+    `SELECT * FROM payments WHERE gateway = $1 AND gateway_ref = $2
+     UNION ALL
+     SELECT p.* FROM payment_refs r JOIN payments p ON p.id = r.payment_id WHERE r.gateway = $1 AND r.ref = $2
+     LIMIT 1`, [gateway, ref]);
   return rows[0] ? toPayment(rows[0]) : null;
+}
+
+/** Remembers another id the gateway uses for this payment. */
+export async function addRef(sql: Sql, gateway: string, ref: string, paymentId: string): Promise<void> {
+  await sql.query(`INSERT INTO payment_refs (gateway, ref, payment_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [gateway, ref, paymentId]);
 }
 
 export async function listForOrder(sql: Sql, orderId: string): Promise<Payment[]> {

@@ -104,6 +104,7 @@ export function createPaymentsService({ db, log, events, worker, gateways }: Pay
         }
         await lockOrderScope(trx, payment.orderId);
         payment = (await repo.get(trx, payment.id, true))!;
+        if (e.paymentId && e.gatewayRef && e.gatewayRef !== payment.gatewayRef) await repo.addRef(trx, row.provider, e.gatewayRef, payment.id);
         const target = EVENT_TARGET[e.type];
         const actor = `gateway:${row.provider}`;
         let outcome: string;
