@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     'cold-starts': { type: 'string', default: '3' },
     products: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
     write: { type: 'boolean' },
     'no-write': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -83,7 +84,12 @@ async function runFor(kind: DbKind) {
   const out: Record<string, any> = { kind, runId, port, workerConcurrency: Number(args['worker-concurrency']) };
   try {
     log(`\n== ${kind} (run ${runId}, ${kind === 'pglite' ? env.DATA_DIR : `schema ${schema}`}) ==`);
-    const first = await startServer({ env, logFile, nodeArgs, timeoutMs: 120_000 });
+    const traceFile = join(ROOT, 'bench', 'profiles', `trace-${kind}-${runId}.json`);
+    if (args.trace) mkdirSync(join(ROOT, 'bench', 'profiles'), { recursive: true });
+    const first = await startServer({
+      env: args.trace ? { ...env, BENCH_TRACE_FILE: traceFile } : env, logFile, nodeArgs, timeoutMs: 120_000,
+      imports: args.trace ? ['./bench/lib/trace.ts'] : [],
+    });
     out.firstStartMs = first.readyMs;
     log(`  first start (empty database: ${kind === 'pglite' ? 'initdb + ' : ''}migrations + admin): ${ms(first.readyMs)} ms`);
     const client = new Client(first.url, 256);
@@ -122,6 +128,7 @@ async function runFor(kind: DbKind) {
     out.memory = { hwmMiB: m.hwmMiB, sampledPeakMiB: rss.stop(), endRssMiB: m.rssMiB };
     client.close();
     out.stopCode = await first.stop();
+    if (args.trace) log(`  trace: ${traceFile}`);
 
     // --- server-side timings from the database ---
     let query: Query;
@@ -277,7 +284,7 @@ async function main() {
   const info = machineInfo(pgVersion);
   for (const kind of DBS) results.push(await runFor(kind));
   if (args.json) writeFileSync(args.json, JSON.stringify({ info, results }, null, 2));
-  const full = DBS.includes('pglite') && DBS.includes('postgres') && !args.profile;
+  const full = DBS.includes('pglite') && DBS.includes('postgres') && !args.profile && !args.trace;
   if ((full || args.write) && !args['no-write']) {
     const md = [
       '# Tollgate benchmarks', '',

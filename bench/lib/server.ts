@@ -45,11 +45,11 @@ export interface Server {
  * Spawns `node [nodeArgs] --import tsx src/cli.ts serve` with `env`, and waits for /healthz 200
  * (polled every 5 ms). Output goes to `logFile`.
  */
-export async function startServer(opts: { env: Record<string, string>; logFile: string; nodeArgs?: string[]; timeoutMs?: number }): Promise<Server> {
+export async function startServer(opts: { env: Record<string, string>; logFile: string; nodeArgs?: string[]; imports?: string[]; timeoutMs?: number }): Promise<Server> {
   const port = Number(opts.env.PORT);
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...(opts.imports ?? []).flatMap((i) => ['--import', i]), 'src/cli.ts', 'serve'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
