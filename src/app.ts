@@ -99,7 +99,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const payments = createPaymentsService({ db, log, events, worker, gateways });
   const fulfilment = createFulfilmentService({ db, log, cipher, events, catalog, transfers, maxAttempts: config.workers.maxAttempts, wake: () => worker.wake() });
   const orders = createOrdersService({
-    db, log, events, catalog, payments, fulfilment, blacklist, automation, directories,
+    db, log, events, cipher, catalog, payments, fulfilment, blacklist, automation, directories,
     settings: { orderTtlSeconds: config.orderTtlSeconds, publicUrl: config.publicUrl, defaultCurrency: config.storeCurrency, defaultGateway: config.paymentGateway, captureMethod: config.sandbox.capture },
   });
 

@@ -19,7 +19,7 @@ export function blacklistRoutes(blacklist: BlacklistService, guards: Guards): Fa
       schema: {
         tags: ['blacklist'],
         body: Strict({ kind: Kind, value: Type.String({ minLength: 1, maxLength: 254 }), reason: Type.String({ minLength: 1, maxLength: 500 }), expiresAt: Type.Optional(DateTimeIn) }),
-        response: { 201: Entry, ...errors(400, 401, 403) },
+        response: { 201: Entry, ...errors(400, 401, 403, 409) },
       },
     }, async (req, reply) => reply.status(201).send(await blacklist.add(principal(req), req.body, req.ip)));
 

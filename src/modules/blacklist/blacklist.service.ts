@@ -29,6 +29,8 @@ export function createBlacklistService(db: Db) {
       if (!value) throw new AppError('validation_failed', 'value is empty');
       const id = newId('blk');
       await db.tx(async (trx) => {
+        await trx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`blacklist:${input.kind}:${value}`]);
+        if (await repo.findMatch(trx, [{ kind: input.kind, value }])) throw new AppError('conflict', 'this value is already on the blacklist');
         await repo.insert(trx, { id, kind: input.kind, value, reason: input.reason, expiresAt, createdBy: actorOf(by) });
         await audit(trx, { actor: actorOf(by), action: 'blacklist.added', subjectId: id, details: { kind: input.kind, value, reason: input.reason, expiresAt }, ip });
       });

@@ -25,7 +25,7 @@ const toProduct = (r: ProductRow): Product => ({
 });
 
 export async function listProducts(sql: Sql, opts: { activeOnly: boolean }): Promise<Product[]> {
-  const rows = await sql.query<ProductRow>(`${SELECT} ${opts.activeOnly ? 'WHERE p.active' : ''} ORDER BY p.type DESC, p.sku`);
+  const rows = await sql.query<ProductRow>(`${SELECT} ${opts.activeOnly ? 'WHERE p.active' : ''} ORDER BY p.type DESC, p.coins NULLS LAST, (SELECT min(amount) FROM product_prices x WHERE x.product_id = p.id), p.sku`);
   return rows.map(toProduct);
 }
 

@@ -4,7 +4,7 @@ import type { OrderStatus } from './orders.states.ts';
 
 export interface Order {
   id: string; status: OrderStatus; email: string; platform: string | null; platformUserId: string | null; platformUserName: string | null;
-  currency: string; totalAmount: number; clientSecretHash: string; holdReason: string | null; ip: string | null; userAgent: string | null;
+  currency: string; totalAmount: number; clientSecretHash: string; clientSecretEnc: string | null; holdReason: string | null; ip: string | null; userAgent: string | null;
   expiresAt: Date; createdAt: Date; updatedAt: Date;
 }
 export interface OrderLine {
@@ -15,20 +15,20 @@ export interface HistoryEntry { from: OrderStatus | null; to: OrderStatus; at: D
 
 interface OrderRow {
   id: string; status: OrderStatus; email: string; platform: string | null; platform_user_id: string | null; platform_user_name: string | null;
-  currency: string; total_amount: number; client_secret_hash: string; hold_reason: string | null; ip: string | null; user_agent: string | null;
+  currency: string; total_amount: number; client_secret_hash: string; client_secret_enc: string | null; hold_reason: string | null; ip: string | null; user_agent: string | null;
   expires_at: Date; created_at: Date; updated_at: Date;
 }
 const toOrder = (r: OrderRow): Order => ({
   id: r.id, status: r.status, email: r.email, platform: r.platform, platformUserId: r.platform_user_id, platformUserName: r.platform_user_name,
-  currency: r.currency, totalAmount: r.total_amount, clientSecretHash: r.client_secret_hash, holdReason: r.hold_reason, ip: r.ip, userAgent: r.user_agent,
+  currency: r.currency, totalAmount: r.total_amount, clientSecretHash: r.client_secret_hash, clientSecretEnc: r.client_secret_enc, holdReason: r.hold_reason, ip: r.ip, userAgent: r.user_agent,
   expiresAt: r.expires_at, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 export async function insertOrder(sql: Sql, o: Omit<Order, 'createdAt' | 'updatedAt' | 'holdReason'>): Promise<void> {
   await sql.query(
-    `INSERT INTO orders (id, status, email, platform, platform_user_id, platform_user_name, currency, total_amount, client_secret_hash, ip, user_agent, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [o.id, o.status, o.email, o.platform, o.platformUserId, o.platformUserName, o.currency, o.totalAmount, o.clientSecretHash, o.ip, o.userAgent, o.expiresAt],
+    `INSERT INTO orders (id, status, email, platform, platform_user_id, platform_user_name, currency, total_amount, client_secret_hash, client_secret_enc, ip, user_agent, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [o.id, o.status, o.email, o.platform, o.platformUserId, o.platformUserName, o.currency, o.totalAmount, o.clientSecretHash, o.clientSecretEnc, o.ip, o.userAgent, o.expiresAt],
   );
 }
 

@@ -128,6 +128,7 @@ test('blacklist: platform user, e-mail (any case) and IP are refused with 403 bl
   assert.equal(del.status, 204);
   const r3 = await t.createOrder({ email: 'ok@example.com', items: [{ productId: topup.id, quantity: 1 }], platformUserId: 'grace.hopper' });
   assert.equal(r3.status, 201);
+  assert.equal((await add('email', 'fraud@example.com')).status, 409, 'no duplicate entries');
   const ip = await add('ip', '127.0.0.1');
   const r4 = await t.createOrder({ email: 'ok@example.com', items: [{ productId: topup.id, quantity: 1 }], platformUserId: 'hiro.tanaka' });
   assert.equal(r4.status, 403);

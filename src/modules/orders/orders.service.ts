@@ -1,5 +1,6 @@
 import type { Db, Sql } from '../../platform/db/db.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { FieldCipher } from '../../platform/crypto.ts';
 import { lockOrderScope, type DomainEvents } from '../../platform/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -25,7 +26,7 @@ export interface CreateOrderInput { email: string; items: Array<{ productId: str
 export interface RequestMeta { ip: string | null; userAgent: string | null }
 
 export interface OrdersDeps {
-  db: Db; log: Logger; events: DomainEvents; catalog: CatalogService; payments: PaymentsService; fulfilment: FulfilmentService;
+  db: Db; log: Logger; events: DomainEvents; cipher: FieldCipher; catalog: CatalogService; payments: PaymentsService; fulfilment: FulfilmentService;
   blacklist: BlacklistService; automation: AutomationService; directories: Map<string, PlatformDirectory>;
   settings: { orderTtlSeconds: number; publicUrl: string; defaultCurrency: string; defaultGateway: string; captureMethod: 'automatic' | 'manual' };
 }
@@ -72,7 +73,7 @@ export function createOrdersService(d: OrdersDeps) {
       if (f?.delivered?.coins) return `${l.name}: ${f.delivered.coins} coins sent to ${order.platformUserName ?? order.platformUserId}`;
       return `${l.name} × ${l.quantity}: delivered${f?.delivered?.note ? ` (${f.delivered.note})` : ''}`;
     });
-    const text = `Thank you for your order ${order.id}.\n\n${parts.join('\n\n')}\n\nTotal paid: ${format({ amount: order.totalAmount, currency: order.currency })}\nOrder page: ${d.settings.publicUrl}/orders/${order.id}\n`;
+    const text = `Thank you for your order ${order.id}.\n\n${parts.join('\n\n')}\n\nTotal paid: ${format({ amount: order.totalAmount, currency: order.currency })}\nOrder page: ${d.settings.publicUrl}/orders/${order.id}${order.clientSecretEnc ? `#secret=${encodeURIComponent(d.cipher.decrypt(order.clientSecretEnc))}` : ''}\n`;
     const messageId = await queueEmail(trx, { to: order.email, subject: `Your order ${order.id} is delivered`, text, subjectId: order.id });
     await enqueue(trx, { ...EMAIL_JOB, payload: { messageId }, dedupeKey: `email:fulfilled:${order.id}` });
   }
@@ -178,7 +179,7 @@ export function createOrdersService(d: OrdersDeps) {
       const paymentId = await db.tx(async (trx) => {
         await repo.insertOrder(trx, {
           id: orderId, status: 'pending_payment', email, platform, platformUserId: platformUser?.userId ?? null, platformUserName: platformUser?.displayName ?? null,
-          currency, totalAmount: total, clientSecretHash: sha256Hex(clientSecret), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null,
+          currency, totalAmount: total, clientSecretHash: sha256Hex(clientSecret), clientSecretEnc: d.cipher.encrypt(clientSecret), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null,
           expiresAt: new Date(Date.now() + d.settings.orderTtlSeconds * 1000),
         });
         await repo.insertHistory(trx, { orderId, from: null, to: 'pending_payment', actor: 'public', reason: 'order created' });

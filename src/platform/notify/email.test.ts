@@ -24,7 +24,7 @@ before(async () => {
   await new Promise<void>((r) => smtp.listen(port, '127.0.0.1', r));
   t = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_FROM: 'Shop <shop@example.com>' });
 });
-after(async () => { await t?.close(); await new Promise((r) => smtp.close(r)); });
+after(async () => { await t?.close(); await new Promise<void>((r) => smtp.close(() => r())); });
 
 test('with SMTP_URL the order e-mail goes out over SMTP with the delivered codes and a link to the order page', async () => {
   const p = await t.product('starfall-odyssey-key');
@@ -36,9 +36,11 @@ test('with SMTP_URL the order e-mail goes out over SMTP with the delivered codes
   const mail = received[0];
   assert.deepEqual(mail.to, ['mailme@example.com']);
   assert.equal(mail.from, 'shop@example.com');
-  const body = mail.data.replace(/=\r?\n/g, '');
+  const body = mail.data.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))); // quoted-printable
   assert.ok(body.includes(done.fulfilments[0].delivered.codes[0]), 'the code is in the e-mail');
-  assert.ok(body.includes(`/orders/${o.body.id}`), 'links to the order page');
+  const link = new RegExp(`/orders/${o.body.id}#secret=([^\\s]+)`).exec(body);
+  assert.ok(link, 'links to the order page with its secret');
+  assert.equal(decodeURIComponent(link[1]), o.body.clientSecret);
   const outbox = await t.request('GET', '/v1/admin/outbox', { token: t.adminToken });
   assert.equal(outbox.body.data.find((m: any) => m.subjectId === o.body.id).status, 'sent');
 });
