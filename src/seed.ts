@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from './platform/db/db.ts';
 import type { CatalogService, NewProduct } from './modules/catalog/index.ts';
 
@@ -14,16 +15,12 @@ const PRODUCTS: Array<NewProduct & { keys?: number }> = [
   { sku: 'custom-avatar', name: 'Custom avatar frame (hand-made)', description: 'Our team makes it and sends it to you; an operator completes the order.', type: 'key', fulfilmentDriver: 'manual', prices: [{ currency: 'IDR', amount: 3_000_000 }, { currency: 'USD', amount: 199 }], maxQuantity: 1 },
 ];
 
+/** Demo key codes: random-looking, distinct, the same on every fresh install (so docs and tests can name them). */
 function demoCode(sku: string, i: number): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  let x = [...`${sku}:${i}`].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 2166136261);
-  let out = '';
-  for (let k = 0; k < 15; k++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out += alphabet[x % alphabet.length];
-    if (k % 5 === 4 && k < 14) out += '-';
-  }
-  return out;
+  const bytes = createHash('sha256').update(`tollgate-demo:${sku}:${i}`).digest();
+  const chars = Array.from(bytes.subarray(0, 15), (b) => alphabet[b % alphabet.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5, 10)}-${chars.slice(10, 15)}`;
 }
 
 export async function seedDemoCatalog(db: Db, catalog: CatalogService): Promise<boolean> {
