@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { execSync } from 'node:child_process';
 import pg from 'pg';
 import { Client } from './lib/http.ts';
-import { ROOT, freePort, startServer, memOf, cpuOf, cpuOfAll, rssSampler, type Server } from './lib/server.ts';
+import { ROOT, freePort, startServer, memOf, cpuOf, cpuOfAll, machineCpu, rssSampler, type Server } from './lib/server.ts';
 import { ms, rate } from './lib/stats.ts';
 import { login, setupCatalog, ordersBench, webhooksBench, type Ctx } from './scenarios.ts';
 import { analyzeOrders, analyzeWebhooks, type Query } from './analyze.ts';
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     products: { type: 'string' },
     profile: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
+    experiment: { type: 'string' },
     write: { type: 'boolean' },
     'no-write': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -87,8 +88,8 @@ async function runFor(kind: DbKind) {
     const traceFile = join(ROOT, 'bench', 'profiles', `trace-${kind}-${runId}.json`);
     if (args.trace) mkdirSync(join(ROOT, 'bench', 'profiles'), { recursive: true });
     const first = await startServer({
-      env: args.trace ? { ...env, BENCH_TRACE_FILE: traceFile } : env, logFile, nodeArgs, timeoutMs: 120_000,
-      imports: args.trace ? ['./bench/lib/trace.ts'] : [],
+      env: { ...env, ...(args.trace ? { BENCH_TRACE_FILE: traceFile } : {}), ...(args.experiment ? { BENCH_EXPERIMENTS: args.experiment } : {}) }, logFile, nodeArgs, timeoutMs: 120_000,
+      imports: [...(args.experiment ? ['./bench/lib/experiments.ts'] : []), ...(args.trace ? ['./bench/lib/trace.ts'] : [])],
     });
     out.firstStartMs = first.readyMs;
     log(`  first start (empty database: ${kind === 'pglite' ? 'initdb + ' : ''}migrations + admin): ${ms(first.readyMs)} ms`);
@@ -108,8 +109,14 @@ async function runFor(kind: DbKind) {
     log(`  catalog: ${productCount} key products × ${codesEach} codes in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // --- 1. orders end to end ---
-    const cpu = () => ({ server: cpuOf(first.pid), postgres: kind === 'postgres' ? cpuOfAll('postgres') : 0, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, at: performance.now() });
-    const diff = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>) => ({ wallS: (b.at - a.at) / 1000, server: b.server - a.server, postgres: b.postgres - a.postgres, bench: b.bench - a.bench });
+    const cpu = () => ({ server: cpuOf(first.pid), postgres: kind === 'postgres' ? cpuOfAll('postgres') : 0, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, machine: machineCpu(), at: performance.now() });
+    const diff = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>) => {
+      const d = { wallS: (b.at - a.at) / 1000, server: b.server - a.server, postgres: b.postgres - a.postgres, bench: b.bench - a.bench, machine: b.machine - a.machine, other: 0 };
+      d.other = Math.max(0, d.machine - d.server - d.postgres - d.bench);
+      return d;
+    };
+    const mark = () => { if (args.trace) first.child.kill('SIGUSR2'); };
+    mark(); // trace part 0: start + catalog setup
     let c0 = cpu();
     const ob = await ordersBench(ctx, products, { concurrency: Number(args.concurrency), durationMs: ordersSeconds * 1000, maxOrders, drainTimeoutMs: 90_000 });
     let c1 = cpu();
@@ -117,12 +124,15 @@ async function runFor(kind: DbKind) {
     log(`  POST /v1/orders p50 ${ms(ob.create.p50)} ms p99 ${ms(ob.create.p99)} ms; drained: ${ob.drained} in ${(ob.totalMs / 1000).toFixed(1)} s total; errors ${JSON.stringify(ob.errors)}`);
 
     // --- 2. webhook ingest ---
+    mark(); // trace part 1: orders bench
     c0 = cpu();
-    const wb = await webhooksBench(ctx, ob.orders, { concurrency: Number(args['webhook-concurrency']), durationMs: Number(args['webhooks-seconds']) * 1000, dupShare: 0.2, drainTimeoutMs: 90_000 });
+    const wb = Number(args['webhooks-seconds']) <= 0 ? null : await webhooksBench(ctx, ob.orders, { concurrency: Number(args['webhook-concurrency']), durationMs: Number(args['webhooks-seconds']) * 1000, dupShare: 0.2, drainTimeoutMs: 90_000 });
     c1 = cpu();
-    out.webhooks = { ...wb, cpu: diff(c0, c1) };
-    log(`  webhook POST p50 ${ms(wb.post.p50)} ms p99 ${ms(wb.post.p99)} ms; ${wb.fresh} new + ${wb.duplicates} duplicates; processed after ${(wb.totalMs / 1000).toFixed(1)} s`);
+    out.webhooks = wb && { ...wb, cpu: diff(c0, c1) };
+    if (wb) log(`  webhook POST p50 ${ms(wb.post.p50)} ms p99 ${ms(wb.post.p99)} ms; ${wb.fresh} new + ${wb.duplicates} duplicates; processed after ${(wb.totalMs / 1000).toFixed(1)} s`);
 
+    mark(); // trace part 2: webhooks bench
+    log(`  CPU s: orders ${JSON.stringify(out.orders.cpu, (_k, v) => (typeof v === 'number' ? +v.toFixed(2) : v))}${out.webhooks ? `; webhooks ${JSON.stringify(out.webhooks.cpu, (_k, v) => (typeof v === 'number' ? +v.toFixed(2) : v))}` : ''}`);
     // --- 3. memory ---
     const m = memOf(first.pid);
     out.memory = { hwmMiB: m.hwmMiB, sampledPeakMiB: rss.stop(), endRssMiB: m.rssMiB };
@@ -151,6 +161,10 @@ async function runFor(kind: DbKind) {
     log(`  end to end: ${out.ordersDb.fulfilled} fulfilled in ${(out.ordersDb.spanMs / 1000).toFixed(1)} s = ${rate(e2e)} orders/s; webhook→fulfilled p50 ${ms(out.ordersDb.toFulfilled.p50)} p99 ${ms(out.ordersDb.toFulfilled.p99)} ms`);
     log(`  statuses ${JSON.stringify(out.ordersDb.statuses)}; inbox b2 ${JSON.stringify(out.webhooksDb.outcomes)}`);
 
+    {
+      const c = out.orders.cpu;
+      log(`  RESULT ${kind} exp=${args.experiment ?? '-'} wc=${args['worker-concurrency']} e2e=${rate(e2e)}/s sent=${rate(ob.paid / (ob.sendMs / 1000))}/s create_p50=${ms(ob.create.p50)} create_p99=${ms(ob.create.p99)} wh2ful_p50=${ms(out.ordersDb.toFulfilled.p50)} cpu/order server=${(c.server * 1000 / ob.paid).toFixed(1)}ms pg=${(c.postgres * 1000 / ob.paid).toFixed(1)}ms other=${(c.other / c.wallS * 100).toFixed(0)}%cpu${wb ? ` ingest=${rate(wb.accepted / (wb.sendMs / 1000))}/s post_p50=${ms(wb.post.p50)} post_p99=${ms(wb.post.p99)} drain=${fmtS(wb.totalMs - wb.sendMs)}` : ''}`);
+    }
     // --- 4. cold start on the existing database ---
     const starts: Array<{ readyMs: number; selfReportedMs: number | null }> = [];
     const coldEnv = { ...env };
@@ -207,7 +221,7 @@ function table(r: Record<string, any>): string {
   const ingest = w.accepted / (w.sendMs / 1000);
   const cold = r.coldStarts.map((s: any) => s.readyMs) as number[];
   const coldMed = [...cold].sort((a, b) => a - b)[Math.floor(cold.length / 2)];
-  const cpuRow = (c: any) => `server ${c.server.toFixed(1)} s, postgres ${c.postgres.toFixed(1)} s, load generator ${c.bench.toFixed(1)} s over ${c.wallS.toFixed(1)} s wall (${((c.server + c.postgres + c.bench) / c.wallS / 2 * 100).toFixed(0)} % of 2 cores)`;
+  const cpuRow = (c: any) => `server ${c.server.toFixed(1)} s, postgres ${c.postgres.toFixed(1)} s, load generator ${c.bench.toFixed(1)} s, other processes on the machine ${c.other.toFixed(1)} s — over ${c.wallS.toFixed(1)} s wall (machine ${(c.machine / c.wallS / cpus().length * 100).toFixed(0)} % busy)`;
   const rows: Array<[string, string, string, string]> = [
     ['Orders created + paid + fulfilled, end to end', `**${rate(e2e)} orders/s** (${od.fulfilled} orders in ${fmtS(od.spanMs)})`, `≥ ${t.orders} orders/s`, vs(e2e, t.orders)],
     ['Orders created + paid (sending side only)', `${rate(o.paid / (o.sendMs / 1000))} orders/s (${o.paid} in ${fmtS(o.sendMs)}, ${o.concurrency} concurrent buyers)`, '', ''],
@@ -284,7 +298,7 @@ async function main() {
   const info = machineInfo(pgVersion);
   for (const kind of DBS) results.push(await runFor(kind));
   if (args.json) writeFileSync(args.json, JSON.stringify({ info, results }, null, 2));
-  const full = DBS.includes('pglite') && DBS.includes('postgres') && !args.profile && !args.trace;
+  const full = DBS.includes('pglite') && DBS.includes('postgres') && !args.profile && !args.trace && !args.experiment;
   if ((full || args.write) && !args['no-write']) {
     const md = [
       '# Tollgate benchmarks', '',

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (no build step).
+// The `tollgate` command: runs the prebuilt bundle (dist/cli.mjs) when it is up to date with src/,
+// otherwise the TypeScript sources through tsx (development).
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+import { join } from 'node:path';
+import { root, SERVER_BUNDLE, serverStale } from '../scripts/build.mjs';
+
+const args = serverStale()
+  ? ['--import', 'tsx', join(root, 'src', 'cli.ts')]
+  : ['--enable-source-maps', SERVER_BUNDLE];
+const child = spawn(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -27,7 +27,6 @@ import { createBlacklistService, blacklistRoutes } from './modules/blacklist/ind
 import { createAutomationService, automationRoutes, RESUME_JOB } from './modules/automation/index.ts';
 import { createPaymentsService, webhookRoutes, PAYMENTS_QUEUE, type PaymentGateway } from './modules/payments/index.ts';
 import { SandboxGateway } from './modules/payments/adapters/sandbox.ts';
-import { StripeGateway } from './modules/payments/adapters/stripe.ts';
 import { createFulfilmentService, agentRoutes, DELIVER_JOB, queueFor, type DeliverPayload } from './modules/fulfilment/index.ts';
 import { createOrdersService, ordersRoutes, EMAIL_JOB } from './modules/orders/index.ts';
 import { opsRoutes } from './modules/ops/index.ts';
@@ -87,6 +86,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ['sandbox', new SandboxGateway({ baseUrl: config.sandboxGatewayUrl ?? `${config.publicUrl}/sandbox`, apiKey: secrets.sandboxApiKey, webhookSecret: secrets.sandboxWebhookSecret })],
   ]);
   if (config.stripe.secretKey && config.stripe.webhookSecret) {
+    const { StripeGateway } = await import('./modules/payments/adapters/stripe.ts'); // the SDK loads only when configured
     gateways.set('stripe', new StripeGateway({ secretKey: config.stripe.secretKey, webhookSecret: config.stripe.webhookSecret, apiBase: config.stripe.apiBase }));
   }
 

@@ -132,3 +132,10 @@ export function rssSampler(pid: number, everyMs = 200) {
   t.unref();
   return { get peak() { return peak; }, stop() { clearInterval(t); return peak; } };
 }
+
+/** CPU seconds (all cores, busy = everything but idle and iowait) used by the whole machine so far. */
+export function machineCpu(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return (total - f[3] - (f[4] ?? 0)) / CLK_TCK;
+}

@@ -21,7 +21,8 @@ const add = (m: Map<string, Agg> | Agg, key: string, v: number) => {
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 110);
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
-const t0 = performance.now();
+let t0 = performance.now();
+let cpu0 = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
 
 const txState = new WeakMap<object, { start: number; label: string | null }>();
 const origQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
@@ -33,9 +34,7 @@ const origQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
     const st = txState.get(this);
     if (st && st.label === null) st.label = norm(text).slice(0, 80);
   }
-  const r = origQuery.apply(this, a);
-  if (r && typeof (r as Promise<unknown>).then === 'function') {
-    const done = () => {
+  const done = () => {
       const end = performance.now();
       add(queries, norm(text), end - start);
       if (text === 'COMMIT' || text === 'ROLLBACK') {
@@ -43,9 +42,14 @@ const origQuery = pg.Client.prototype.query as (...a: unknown[]) => unknown;
         if (st) add(txs, `${text === 'ROLLBACK' ? '[rollback] ' : ''}${st.label ?? '(empty)'}`, end - st.start);
         txState.delete(this);
       }
-    };
-    (r as Promise<unknown>).then(done, done);
+  };
+  const cb = a.findIndex((x) => typeof x === 'function');
+  if (cb >= 0) {
+    const orig = a[cb] as (...x: unknown[]) => unknown;
+    a[cb] = (...x: unknown[]) => { done(); return orig(...x); };
   }
+  const r = origQuery.apply(this, a);
+  if (cb < 0 && r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(done, done);
   return r;
 };
 const origConnect = pg.Pool.prototype.connect as (...a: unknown[]) => unknown;
@@ -89,15 +93,27 @@ try {
   };
 } catch { /* PGlite not used */ }
 
-process.on('exit', () => {
-  const file = process.env.BENCH_TRACE_FILE;
-  if (!file) return;
+function dump(file: string) {
   const pct = (s: number[], p: number) => { const a = [...s].sort((x, y) => x - y); return a[Math.min(a.length - 1, Math.max(0, Math.ceil(p / 100 * a.length) - 1))] ?? NaN; };
-  const dump = (m: Map<string, Agg>) => [...m].map(([k, v]) => ({ sql: k, n: v.n, totalMs: Math.round(v.total), p50: +pct(v.samples, 50).toFixed(2), p99: +pct(v.samples, 99).toFixed(2) })).sort((a, b) => b.totalMs - a.totalMs);
+  const rows = (m: Map<string, Agg>) => [...m].map(([k, v]) => ({ sql: k, n: v.n, totalMs: Math.round(v.total), p50: +pct(v.samples, 50).toFixed(2), p99: +pct(v.samples, 99).toFixed(2) })).sort((a, b) => b.totalMs - a.totalMs);
   writeFileSync(file, JSON.stringify({
     seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 - cpu0,
     eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 },
     checkoutWait: { n: waits.n, totalMs: Math.round(waits.total), p50: pct(waits.samples, 50), p99: pct(waits.samples, 99) },
-    transactions: dump(txs), queries: dump(queries),
+    transactions: rows(txs), queries: rows(queries),
   }, null, 1));
+}
+
+// SIGUSR2: write what was recorded since the last one to $BENCH_TRACE_FILE.<n> and start afresh (the bench marks its phases so).
+let part = 0;
+process.on('SIGUSR2', () => {
+  const file = process.env.BENCH_TRACE_FILE;
+  if (file) dump(`${file.replace(/\.json$/, '')}.${part++}.json`);
+  queries.clear(); txs.clear(); waits.n = 0; waits.total = 0; waits.samples = [];
+  eld.reset(); t0 = performance.now(); cpu0 = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+});
+process.on('exit', () => {
+  const file = process.env.BENCH_TRACE_FILE;
+  if (file) dump(file);
 });

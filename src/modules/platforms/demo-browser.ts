@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 import { PlatformRefused, PlatformUnavailable, type PlatformTransfers, type TransferResult } from './directory.ts';
@@ -85,7 +85,8 @@ export class DemoPlatformBrowserTransfers implements PlatformTransfers {
   private launch(): Promise<Browser> {
     if (this.shared) return Promise.resolve(this.shared);
     if (!this.browser) {
-      const p = chromium.launch({ executablePath: this.o.chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 });
+      // playwright-core is loaded on first use: a server that never drives a browser never pays for it.
+      const p = import('playwright-core').then(({ chromium }) => chromium.launch({ executablePath: this.o.chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 }));
       this.browser = p;
       p.then(
         (b) => b.on('disconnected', () => { if (this.browser === p) this.browser = undefined; }),

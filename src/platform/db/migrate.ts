@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Db } from './db.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MIGRATIONS_DIR = join(here, 'migrations');
+// Beside this file when run from source; under the project root's src/ when run from the dist/ bundle.
+const MIGRATIONS_DIR = [join(here, 'migrations'), join(here, '..', 'src', 'platform', 'db', 'migrations')].find((d) => existsSync(d)) ?? join(here, 'migrations');
 
 /** Migration files: src/platform/db/migrations/NNNN_name.sql, applied in order, once, each in its own transaction. */
 export function listMigrations(): Array<{ name: string; sql: string }> {
