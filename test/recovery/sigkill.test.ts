@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -113,6 +113,69 @@ test('SIGKILL while jobs are in flight, start again: every paid order ends fulfi
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => { if (server.exitCode !== null) r(null); else server.once('exit', r); });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (schema) {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    }
+  }
+});
+
+test('SIGTERM: the server stops claiming, finishes the delivery in flight, then exits 0', { timeout: 180_000, skip: !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') && !process.env.CI ? 'no Chromium' : false }, async () => {
+  const env: Record<string, string> = {};
+  let dataDir: string | null = null;
+  let schema: string | null = null;
+  if (process.env.DATABASE_URL) {
+    schema = `term_${randomBytes(5).toString('hex')}`;
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`CREATE SCHEMA ${schema}`);
+    await c.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = u.toString();
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'tollgate-term-'));
+    env.DATA_DIR = dataDir;
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer(env, port);
+  try {
+    const products = (await (await fetch(`${base}/v1/products`)).json()).data;
+    const coins = products.find((p: any) => p.sku === 'demo-coins-100');
+    const r = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'term@test.local', items: [{ productId: coins.id, quantity: 1 }], platformUserId: 'ines.silva' }) });
+    const o = await r.json();
+    const m = /^(.*\/sandbox)\/checkout\/([^/?#]+)/.exec(o.payment.checkoutUrl)!;
+    await sandboxPay(m[1], m[2], 'pay');
+    // wait until the browser delivery is under way
+    const view = async () => (await (await fetch(`${base}/v1/orders/${o.id}`, { headers: { authorization: `Bearer ${o.clientSecret}` } })).json());
+    for (let i = 0; i < 200; i++) {
+      const v = await view();
+      if (v.status === 'fulfilling' && v.fulfilments[0]?.status === 'in_progress') break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    server.kill('SIGTERM');
+    const code = await new Promise<number | null>((res) => server.once('exit', (c) => res(c)));
+    assert.equal(code, 0);
+    // the in-flight delivery finished before the process exited
+    let status: string;
+    if (schema) {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      status = (await c.query(`SELECT status FROM ${schema}.orders WHERE id = $1`, [o.id])).rows[0].status;
+      await c.end();
+    } else {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = await PGlite.create(dataDir!);
+      status = (await db.query<{ status: string }>(`SELECT status FROM orders WHERE id = $1`, [o.id])).rows[0].status;
+      await db.close();
+    }
+    assert.equal(status, 'fulfilled');
+  } finally {
+    if (server.exitCode === null) server.kill('SIGKILL');
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (schema) {
       const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
