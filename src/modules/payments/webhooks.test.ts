@@ -111,6 +111,13 @@ test('amount mismatch: order goes on_hold with reason amount_mismatch and is nev
   await send(event('payment.succeeded', o2, { currency: 'USD' }));
   assert.equal((await t.waitForOrder(o2.id, o2.clientSecret, 'on_hold')).holdReason, 'amount_mismatch');
 
+  // cancelling a held order gives the captured money back (a refund job goes to the gateway)
+  const cancelled = await t.request('POST', `/v1/admin/orders/${o2.id}/cancel`, { token: t.adminToken, body: { reason: 'wrong currency' } });
+  assert.equal(cancelled.status, 200);
+  assert.equal(cancelled.body.status, 'cancelled');
+  const [refundJob] = await t.tg.ctx.db.query<{ kind: string }>(`SELECT kind FROM jobs WHERE payload->>'paymentId' = $1 AND kind = 'payments.refund'`, [o2.payment.id]);
+  assert.ok(refundJob, 'refund requested');
+
   // an operator releases the hold: paid → fulfilling → fulfilled, all in the timeline and the audit log
   const rel = await t.request('POST', `/v1/admin/orders/${o.id}/release-hold`, { token: t.adminToken, body: { reason: 'customer paid the difference in cash' } });
   assert.equal(rel.status, 200);
