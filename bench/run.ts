@@ -14,11 +14,11 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, readdirSyn
 import { tmpdir, cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { Client } from './lib/http.ts';
-import { ROOT, freePort, startServer, memOf, cpuOf, cpuOfAll, machineCpu, rssSampler, type Server } from './lib/server.ts';
-import { ms, rate } from './lib/stats.ts';
+import { Client, pool } from './lib/http.ts';
+import { ROOT, freePort, startServer, memOf, cpuOf, cpuOfAll, machineCpu, rssSampler, waitForQuiet, type Server } from './lib/server.ts';
+import { ms, rate, summary } from './lib/stats.ts';
 import { login, setupCatalog, ordersBench, webhooksBench, type Ctx } from './scenarios.ts';
 import { analyzeOrders, analyzeWebhooks, type Query } from './analyze.ts';
 import { summarizeProfile } from './profile.ts';
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     'webhook-concurrency': { type: 'string', default: '64' },
     'worker-concurrency': { type: 'string', default: '8' },
     'cold-starts': { type: 'string', default: '3' },
+    'quiet-wait': { type: 'string', default: '90' },
     products: { type: 'string' },
     profile: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
@@ -85,6 +86,8 @@ async function runFor(kind: DbKind) {
   const out: Record<string, any> = { kind, runId, port, workerConcurrency: Number(args['worker-concurrency']) };
   try {
     log(`\n== ${kind} (run ${runId}, ${kind === 'pglite' ? env.DATA_DIR : `schema ${schema}`}) ==`);
+    out.backgroundLoadCores = await waitForQuiet(0.3, Number(args['quiet-wait']) * 1000, log);
+    log(`  background load from other processes before the run: ${out.backgroundLoadCores.toFixed(2)} cores`);
     const traceFile = join(ROOT, 'bench', 'profiles', `trace-${kind}-${runId}.json`);
     if (args.trace) mkdirSync(join(ROOT, 'bench', 'profiles'), { recursive: true });
     const first = await startServer({
@@ -97,6 +100,21 @@ async function runFor(kind: DbKind) {
     const ctx: Ctx = { client, token: await login(client, ADMIN.email, ADMIN.password), webhookSecret: env.SANDBOX_WEBHOOK_SECRET, runId, log };
     const rss = rssSampler(first.pid);
 
+    // --- 0. calibration: the cheapest route, to show the per-request floor of the HTTP stack ---
+    {
+      const s0 = cpuOf(first.pid), t0 = performance.now();
+      const lat: number[] = [];
+      await pool(32, async () => {
+        if (performance.now() - t0 > 3000) return false;
+        const r = await client.request('GET', '/healthz');
+        if (r.status === 200) lat.push(r.ms);
+        return true;
+      });
+      const wall = (performance.now() - t0) / 1000;
+      out.healthz = { rps: lat.length / wall, cpuUsPerReq: ((cpuOf(first.pid) - s0) * 1e6) / lat.length, ...summary(lat) };
+      log(`  calibration GET /healthz: ${rate(out.healthz.rps)} req/s, server CPU ${out.healthz.cpuUsPerReq.toFixed(0)} µs/request`);
+    }
+
     // --- catalog ---
     const ordersSeconds = Number(args['orders-seconds']);
     const expectRate = kind === 'postgres' ? 1500 : 400; // sizes the key stock above the target with headroom
@@ -107,6 +125,8 @@ async function runFor(kind: DbKind) {
     const products = await setupCatalog(ctx, productCount, codesEach);
     out.setup = { products: productCount, codesEach, ms: performance.now() - t };
     log(`  catalog: ${productCount} key products × ${codesEach} codes in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    // This machine's PostgreSQL runs with autovacuum off; analyze once after the bulk load, as autovacuum would.
+    if (admin) await admin.query(`SET search_path = "${schema}"; ANALYZE;`);
 
     // --- 1. orders end to end ---
     const cpu = () => ({ server: cpuOf(first.pid), postgres: kind === 'postgres' ? cpuOfAll('postgres') : 0, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, machine: machineCpu(), at: performance.now() });
@@ -166,20 +186,41 @@ async function runFor(kind: DbKind) {
       log(`  RESULT ${kind} exp=${args.experiment ?? '-'} wc=${args['worker-concurrency']} e2e=${rate(e2e)}/s sent=${rate(ob.paid / (ob.sendMs / 1000))}/s create_p50=${ms(ob.create.p50)} create_p99=${ms(ob.create.p99)} wh2ful_p50=${ms(out.ordersDb.toFulfilled.p50)} cpu/order server=${(c.server * 1000 / ob.paid).toFixed(1)}ms pg=${(c.postgres * 1000 / ob.paid).toFixed(1)}ms other=${(c.other / c.wallS * 100).toFixed(0)}%cpu${wb ? ` ingest=${rate(wb.accepted / (wb.sendMs / 1000))}/s post_p50=${ms(wb.post.p50)} post_p99=${ms(wb.post.p99)} drain=${fmtS(wb.totalMs - wb.sendMs)}` : ''}`);
     }
     // --- 4. cold start on the existing database ---
-    const starts: Array<{ readyMs: number; selfReportedMs: number | null }> = [];
     const coldEnv = { ...env };
+    const starts: Array<{ readyMs: number; selfReportedMs: number | null }> = [];
     for (let i = 0; i < Number(args['cold-starts']); i++) {
       const s: Server = await startServer({ env: coldEnv, logFile });
       starts.push({ readyMs: s.readyMs, selfReportedMs: s.selfReportedMs });
       await s.stop();
     }
     out.coldStarts = starts;
-    log(`  cold start to /healthz 200: ${starts.map((s) => `${ms(s.readyMs)} ms (self-reported ${s.selfReportedMs ?? '?'} ms)`).join(', ')}`);
+    log(`  cold start (tsx) to /healthz 200: ${starts.map((s) => `${ms(s.readyMs)} ms (self-reported ${s.selfReportedMs ?? '?'} ms)`).join(', ')}`);
+    // The same from the prebuilt bundle that `npm start` runs (dist/cli.mjs, built by scripts/build.mjs when stale).
+    if (Number(args['cold-starts']) > 0) {
+      try {
+        const build = await import('../scripts/build.mjs' as string) as { serverStale(): boolean; buildServer(): Promise<void>; SERVER_BUNDLE: string };
+        if (build.serverStale()) await build.buildServer();
+        const bundle: Array<{ readyMs: number; selfReportedMs: number | null }> = [];
+        for (let i = 0; i < Number(args['cold-starts']); i++) {
+          const s: Server = await startServer({ env: coldEnv, logFile, script: build.SERVER_BUNDLE });
+          bundle.push({ readyMs: s.readyMs, selfReportedMs: s.selfReportedMs });
+          await s.stop();
+        }
+        out.coldStartsBundle = bundle;
+        log(`  cold start (bundle) to /healthz 200: ${bundle.map((s) => `${ms(s.readyMs)} ms (self-reported ${s.selfReportedMs ?? '?'} ms)`).join(', ')}`);
+      } catch (err) {
+        log(`  bundle cold start skipped: ${(err as Error).message}`);
+      }
+      // Where the tsx start goes, phase by phase.
+      const probe = spawnSync(process.execPath, ['--import', 'tsx', 'bench/startup-probe.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...coldEnv }, encoding: 'utf8', timeout: 60_000 });
+      out.startupPhases = Object.fromEntries(probe.stdout.trim().split('\n').map((l) => l.split(' ')).filter((x) => x.length === 2).map(([k, v]) => [k, Number(v)]));
+      log(`  startup phases (tsx, ms): ${JSON.stringify(out.startupPhases)}`);
+    }
 
     if (args.profile) {
       const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
       if (files.length) {
-        // The first profile file is the benchmarked server (the later ones are the cold starts).
+        // The first profile file is the benchmarked server.
         const f = files.sort()[0];
         const summaryText = summarizeProfile(JSON.parse(readFileSync(join(profileDir, f), 'utf8')), 40);
         writeFileSync(join(profileDir, 'summary.txt'), summaryText);
@@ -218,32 +259,48 @@ function table(r: Record<string, any>): string {
   const t = r.kind === 'postgres' ? TARGETS.postgres : TARGETS.pglite;
   const o = r.orders, od = r.ordersDb, w = r.webhooks, wd = r.webhooksDb;
   const e2e = od.fulfilled / (od.spanMs / 1000);
-  const ingest = w.accepted / (w.sendMs / 1000);
-  const cold = r.coldStarts.map((s: any) => s.readyMs) as number[];
-  const coldMed = [...cold].sort((a, b) => a - b)[Math.floor(cold.length / 2)];
-  const cpuRow = (c: any) => `server ${c.server.toFixed(1)} s, postgres ${c.postgres.toFixed(1)} s, load generator ${c.bench.toFixed(1)} s, other processes on the machine ${c.other.toFixed(1)} s — over ${c.wallS.toFixed(1)} s wall (machine ${(c.machine / c.wallS / cpus().length * 100).toFixed(0)} % busy)`;
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cold = (r.coldStarts ?? []).map((s: any) => s.readyMs) as number[];
+  const bundle = (r.coldStartsBundle ?? []).map((s: any) => s.readyMs) as number[];
+  const cpuRow = (c: any, n: number, what: string) => `server ${c.server.toFixed(1)} s${r.kind === 'postgres' ? `, postgres ${c.postgres.toFixed(1)} s` : ''}, load generator ${c.bench.toFixed(1)} s, other processes ${c.other.toFixed(1)} s, over ${c.wallS.toFixed(1)} s wall (machine ${(c.machine / c.wallS / cpus().length * 100).toFixed(0)} % busy); per ${what}: server ${(c.server * 1000 / n).toFixed(2)} ms${r.kind === 'postgres' ? `, postgres ${(c.postgres * 1000 / n).toFixed(2)} ms` : ''}`;
   const rows: Array<[string, string, string, string]> = [
-    ['Orders created + paid + fulfilled, end to end', `**${rate(e2e)} orders/s** (${od.fulfilled} orders in ${fmtS(od.spanMs)})`, `≥ ${t.orders} orders/s`, vs(e2e, t.orders)],
+    ['**Orders created + paid + fulfilled, end to end**', `**${rate(e2e)} orders/s** (${od.fulfilled} orders, first created → last fulfilled ${fmtS(od.spanMs)})`, `≥ ${t.orders} orders/s`, vs(e2e, t.orders)],
     ['Orders created + paid (sending side only)', `${rate(o.paid / (o.sendMs / 1000))} orders/s (${o.paid} in ${fmtS(o.sendMs)}, ${o.concurrency} concurrent buyers)`, '', ''],
     ['POST /v1/orders latency p50 / p99', `${ms(o.create.p50)} / ${ms(o.create.p99)} ms`, '', ''],
     ['Webhook received → order fulfilled p50 / p99', `${ms(od.toFulfilled.p50)} / ${ms(od.toFulfilled.p99)} ms`, '', ''],
-    ['… of which received → paid p50 / p99', `${ms(od.toPaid.p50)} / ${ms(od.toPaid.p99)} ms`, '', ''],
-    ['… of which paid → fulfilled p50 / p99', `${ms(od.paidToFulfilled.p50)} / ${ms(od.paidToFulfilled.p99)} ms`, '', ''],
-    ['Payment webhook POST latency during bench 1, p50 / p99', `${ms(o.webhook.p50)} / ${ms(o.webhook.p99)} ms`, '', ''],
-    ['Webhook ingest', `**${rate(ingest)} webhooks/s** (${w.accepted} in ${fmtS(w.sendMs)}: ${w.fresh} new, ${w.duplicates} duplicates, ${w.failed} failed; ${w.concurrency} concurrent)`, t.webhooks ? `≥ ${t.webhooks}/s` : '—', vs(ingest, t.webhooks)],
-    ['Webhook POST latency p50 / p99', `${ms(w.post.p50)} / ${ms(w.post.p99)} ms`, '', ''],
-    ['All ingested webhooks processed after', `${fmtS(w.totalMs)} from the first POST (queue drained ${fmtS(w.totalMs - w.sendMs)} after the last); server-side ${fmtS(wd.spanMs)}, processing ${rate(wd.processed / (wd.spanMs / 1000))} events/s`, '', ''],
-    ['Webhook received → processed p50 / p99', `${ms(wd.receivedToProcessed.p50)} / ${ms(wd.receivedToProcessed.p99)} ms`, '', ''],
-    ['Peak RSS of the server (VmHWM)', `${r.memory.hwmMiB.toFixed(0)} MiB`, '', ''],
-    ['Cold start to /healthz 200, existing database (median of ' + cold.length + ')', `**${ms(coldMed)} ms** (runs: ${cold.map(ms).join(', ')} ms; server's own "ready in": ${r.coldStarts.map((s: any) => s.selfReportedMs ?? '?').join(', ')} ms)`, r.kind === 'pglite' ? `≤ ${TARGETS.coldStartMs} ms` : '—', r.kind === 'pglite' ? vs(coldMed, TARGETS.coldStartMs, false) : ''],
-    ['First start on an empty database', `${ms(r.firstStartMs)} ms`, '', ''],
-    ['CPU during bench 1', cpuRow(o.cpu), '', ''],
-    ['CPU during bench 2', cpuRow(w.cpu), '', ''],
+    ['… received → paid (payments.process_event queued + run)', `${ms(od.toPaid.p50)} / ${ms(od.toPaid.p99)} ms`, '', ''],
+    ['… paid → fulfilled (fulfilment.deliver queued + run)', `${ms(od.paidToFulfilled.p50)} / ${ms(od.paidToFulfilled.p99)} ms`, '', ''],
+    ['Payment webhook POST latency in this benchmark p50 / p99', `${ms(o.webhook.p50)} / ${ms(o.webhook.p99)} ms`, '', ''],
+    ['CPU in the orders benchmark', cpuRow(o.cpu, o.paid, 'order'), '', ''],
   ];
+  if (w) {
+    const ingest = w.accepted / (w.sendMs / 1000);
+    rows.push(
+      ['**Webhook ingest**', `**${rate(ingest)} webhooks/s** (${w.accepted} in ${fmtS(w.sendMs)}: ${w.fresh} new, ${w.duplicates} duplicates, ${w.failed} failed; ${w.concurrency} concurrent senders)`, t.webhooks ? `≥ ${t.webhooks}/s` : '—', vs(ingest, t.webhooks)],
+      ['Webhook POST latency p50 / p99', `${ms(w.post.p50)} / ${ms(w.post.p99)} ms`, '', ''],
+      ['All ingested webhooks processed', `${fmtS(w.totalMs)} after the first POST, ${fmtS(w.totalMs - w.sendMs)} after the last; server-side processing rate ${rate(wd.processed / (wd.spanMs / 1000))} events/s`, '', ''],
+      ['Webhook received → processed p50 / p99', `${ms(wd.receivedToProcessed.p50)} / ${ms(wd.receivedToProcessed.p99)} ms`, '', ''],
+      ['CPU in the webhook benchmark', cpuRow(w.cpu, w.accepted, 'webhook'), '', ''],
+    );
+  }
+  rows.push(
+    ['**Peak RSS of the server** (VmHWM, after both benchmarks)', `**${r.memory.hwmMiB.toFixed(0)} MiB**`, '', ''],
+    [`**Cold start to /healthz 200**, existing database, \`node --import tsx src/cli.ts serve\` (median of ${cold.length})`, `**${ms(med(cold))} ms** (runs: ${cold.map(ms).join(', ')} ms; server's own "ready in": ${(r.coldStarts ?? []).map((s: any) => s.selfReportedMs ?? '?').join(', ')} ms)`, r.kind === 'pglite' ? `≤ ${TARGETS.coldStartMs} ms` : '—', r.kind === 'pglite' ? vs(med(cold), TARGETS.coldStartMs, false) : ''],
+  );
+  if (bundle.length) rows.push([`Cold start, prebuilt bundle \`node dist/cli.mjs serve\` (what \`npm start\` runs; median of ${bundle.length})`, `${ms(med(bundle))} ms (runs: ${bundle.map(ms).join(', ')} ms; "ready in": ${r.coldStartsBundle.map((s: any) => s.selfReportedMs ?? '?').join(', ')} ms)`, r.kind === 'pglite' ? `≤ ${TARGETS.coldStartMs} ms` : '—', r.kind === 'pglite' ? vs(med(bundle), TARGETS.coldStartMs, false) : '']);
+  if (r.startupPhases) {
+    const p = r.startupPhases;
+    rows.push(['Cold start phases (tsx, one run)', `node + tsx ${p.process_to_probe} ms, import config+db ${p.import_db} ms, import app ${p.import_app} ms, open database ${p.open_db} ms, migrate (no-op) ${p.migrate_noop} ms, rest of buildApp ${p.build_app_rest} ms (includes a 2nd no-op migrate), listen ${p.listen} ms`, '', '']);
+  }
+  rows.push(
+    ['First start on an empty database', `${ms(r.firstStartMs)} ms`, '', ''],
+    ['Calibration: GET /healthz', `${rate(r.healthz.rps)} req/s, p50 ${ms(r.healthz.p50)} ms, server CPU ${r.healthz.cpuUsPerReq.toFixed(0)} µs/request`, '', ''],
+    ['Background load from other processes before the run', `${r.backgroundLoadCores.toFixed(2)} cores`, '', ''],
+  );
   const lines = ['| Metric | Value | Target (2 cores) | vs target |', '| --- | --- | --- | --- |', ...rows.map((x) => `| ${x.join(' | ')} |`)];
-  lines.push('', `Order statuses after the run: ${JSON.stringify(od.statuses)}. Errors while sending: ${JSON.stringify(o.errors)}. Webhook bench HTTP statuses: ${JSON.stringify(w.statuses)}.`);
+  lines.push('', `Order statuses after the run: ${JSON.stringify(od.statuses)}. Errors while sending: ${JSON.stringify(o.errors)}.${w ? ` Webhook benchmark HTTP statuses: ${JSON.stringify(w.statuses)}; inbox outcomes: ${JSON.stringify(wd.outcomes)}.` : ''}`);
   lines.push(`Jobs: ${od.jobs.map((j: any) => `${j.kind} ${j.status} ${j.n}${j.attempts > j.n ? ` (${j.attempts} attempts)` : ''}`).join('; ')}.`);
-  lines.push(`Key stock: ${r.setup.products} products × ${r.setup.codesEach} codes (set up in ${fmtS(r.setup.ms)}). WORKER_CONCURRENCY=${r.workerConcurrency}.`);
+  lines.push(`Key stock: ${r.setup.products} products × ${r.setup.codesEach} codes (loaded in ${fmtS(r.setup.ms)}). WORKER_CONCURRENCY=${r.workerConcurrency}.`);
   return lines.join('\n');
 }
 

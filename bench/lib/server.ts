@@ -45,11 +45,12 @@ export interface Server {
  * Spawns `node [nodeArgs] --import tsx src/cli.ts serve` with `env`, and waits for /healthz 200
  * (polled every 5 ms). Output goes to `logFile`.
  */
-export async function startServer(opts: { env: Record<string, string>; logFile: string; nodeArgs?: string[]; imports?: string[]; timeoutMs?: number }): Promise<Server> {
+export async function startServer(opts: { env: Record<string, string>; logFile: string; nodeArgs?: string[]; imports?: string[]; timeoutMs?: number; /** run this script instead of tsx + src/cli.ts (e.g. the dist bundle) */ script?: string }): Promise<Server> {
   const port = Number(opts.env.PORT);
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...(opts.imports ?? []).flatMap((i) => ['--import', i]), 'src/cli.ts', 'serve'], {
+  const entry = opts.script ? [opts.script, 'serve'] : ['--import', 'tsx', ...(opts.imports ?? []).flatMap((i) => ['--import', i]), 'src/cli.ts', 'serve'];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,4 +139,19 @@ export function machineCpu(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const total = f.reduce((a, b) => a + b, 0);
   return (total - f[3] - (f[4] ?? 0)) / CLK_TCK;
+}
+
+/** Waits (up to maxWaitMs) until processes other than this one use less than `cores` of CPU; returns that load. */
+export async function waitForQuiet(cores = 0.3, maxWaitMs = 90_000, log?: (m: string) => void): Promise<number> {
+  const t0 = performance.now();
+  let warned = false;
+  for (;;) {
+    const m0 = machineCpu(), s0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 2000));
+    const own = (process.cpuUsage(s0).user + process.cpuUsage(s0).system) / 1e6;
+    const load = Math.max(0, (machineCpu() - m0 - own) / 2);
+    if (load < cores || performance.now() - t0 > maxWaitMs) return load;
+    if (!warned && log) log(`  machine busy (${load.toFixed(2)} cores used by other processes); waiting up to ${maxWaitMs / 1000} s for it to settle…`);
+    warned = true;
+  }
 }

@@ -86,7 +86,12 @@ export class DemoPlatformBrowserTransfers implements PlatformTransfers {
     if (this.shared) return Promise.resolve(this.shared);
     if (!this.browser) {
       // playwright-core is loaded on first use: a server that never drives a browser never pays for it.
-      const p = import('playwright-core').then(({ chromium }) => chromium.launch({ executablePath: this.o.chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 }));
+      const p = import('playwright-core').then(({ chromium }) => chromium.launch({
+        executablePath: this.o.chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000,
+        // Tollgate shuts down gracefully and closes the browser itself after in-flight deliveries; Playwright's
+        // own signal handlers would kill Chromium mid-transfer.
+        handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+      }));
       this.browser = p;
       p.then(
         (b) => b.on('disconnected', () => { if (this.browser === p) this.browser = undefined; }),
