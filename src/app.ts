@@ -96,15 +96,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const catalog = createCatalogService(db, cipher);
   const blacklist = createBlacklistService(db);
   const automation = createAutomationService(db);
-  const payments = createPaymentsService({ db, log, events, worker, gateways });
+  const payments = createPaymentsService({ db, log, events, gateways });
   const fulfilment = createFulfilmentService({ db, log, cipher, events, catalog, transfers, maxAttempts: config.workers.maxAttempts, wake: () => worker.wake() });
   const orders = createOrdersService({
     db, log, events, cipher, catalog, payments, fulfilment, blacklist, automation, directories,
-    settings: { orderTtlSeconds: config.orderTtlSeconds, publicUrl: config.publicUrl, defaultCurrency: config.storeCurrency, defaultGateway: config.paymentGateway, captureMethod: config.sandbox.capture },
+    settings: { orderTtlSeconds: config.orderTtlSeconds, publicUrl: config.publicUrl, defaultCurrency: config.storeCurrency, defaultGateway: config.paymentGateway, captureMethod: config.sandbox.capture, emailTransport: email.name },
   });
 
   // --- jobs ---
-  worker.register('payments.process_event', (job) => payments.processEvent(String(job.payload.inboxId)));
   for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
   worker.register(RESUME_JOB.kind, async () => ({ sent: await orders.fulfilWaiting() }));
   worker.register(DELIVER_JOB, (job, jctx) => fulfilment.runDelivery(job.payload as unknown as DeliverPayload, jctx), (job, err) => fulfilment.onDeliveryDead(job.payload as unknown as DeliverPayload, err));
@@ -194,6 +193,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let closing = false;
   const sweep = async () => {
     try {
+      await payments.processPending();
       await orders.expireDue();
       await orders.fulfilWaiting();
     } catch (err) {
@@ -207,7 +207,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     startBackground() {
       if (config.workers.enabled) worker.start();
       sandbox.start();
-      timers = [setInterval(() => void sweep(), 15_000)];
+      timers = [setInterval(() => void sweep(), 5_000)];
       void sweep();
     },
     async close() {
@@ -215,6 +215,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       closing = true;
       for (const t of timers) clearInterval(t);
       await worker.stop(); // stop claiming, finish in-flight jobs
+      await payments.drain(); // finish processing the webhooks already received
       await sandbox.stop();
       await app.close();
       await browserTransfers.close();

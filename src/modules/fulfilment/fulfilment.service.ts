@@ -41,6 +41,16 @@ export function createFulfilmentService({ db, log, cipher, events, catalog, tran
     await repo.setJob(trx, payload.fulfilmentId, jobId);
   }
 
+  /** Key stock: the codes reserved at checkout become delivered (caller holds the order lock). Idempotent. */
+  async function deliverKeys(trx: Sql, payload: DeliverPayload): Promise<unknown> {
+    const cur = (await repo.get(trx, payload.fulfilmentId, true))!;
+    if (cur.status === 'delivered') return { skipped: 'already delivered' };
+    const codes = await catalog.deliverKeys(trx, payload.orderId, payload.productId);
+    if (codes.length !== payload.quantity) throw new JobFailure(`expected ${payload.quantity} reserved codes, found ${codes.length}`, false);
+    await markDelivered(trx, cur, { keyIds: codes.length }, { codes }, 'system');
+    return { delivered: codes.length };
+  }
+
   const service = {
     listForOrder: (sql: Sql, orderId: string) => repo.listForOrder(sql, orderId),
 
@@ -50,21 +60,42 @@ export function createFulfilmentService({ db, log, cipher, events, catalog, tran
       return list.map((f) => ({ ...f, delivered: f.deliveredPayloadEnc ? (JSON.parse(cipher.decrypt(f.deliveredPayloadEnc)) as Delivered) : null }));
     },
 
-    /** Starts delivery of every line, inside the order's transaction (jobs exist iff the order moved to fulfilling). */
+    /**
+     * Starts delivery of every line, inside the order's transaction. Key stock is delivered right here (a
+     * database change, no outside call); the other drivers get a job (or, manual, wait for an operator).
+     * All fulfilment rows exist before anything is delivered, so "all delivered" is never judged early.
+     */
     async start(trx: Sql, order: { id: string; platform: string | null; platformUserId: string | null }, lines: StartLine[]): Promise<void> {
       const existing = await repo.listForOrder(trx, order.id);
+      const todo: DeliverPayload[] = [];
       for (const line of lines) {
         const prior = existing.find((f) => f.orderLineId === line.id);
-        const fulfilmentId = prior?.id ?? newId('ful');
-        if (!prior) await repo.insert(trx, { id: fulfilmentId, orderId: order.id, orderLineId: line.id, driver: line.fulfilmentDriver, reference: fulfilmentId });
         if (prior && prior.status !== 'failed') continue;
+        const fulfilmentId = prior?.id ?? newId('ful');
         if (prior) await repo.setStatus(trx, prior.id, 'pending', { error: null });
-        await enqueueDelivery(trx, {
+        else await repo.insert(trx, { id: fulfilmentId, orderId: order.id, orderLineId: line.id, driver: line.fulfilmentDriver, reference: fulfilmentId });
+        todo.push({
           fulfilmentId, orderId: order.id, driver: line.fulfilmentDriver, reference: prior?.reference ?? fulfilmentId, productId: line.productId,
           quantity: line.quantity, platform: order.platform, platformUserId: order.platformUserId, coins: line.coins === null ? null : line.coins * line.quantity,
-        }, newId('job'));
+        });
       }
-      wake();
+      let queued = false;
+      for (const p of todo) {
+        if (p.driver === 'key-stock') {
+          try {
+            await deliverKeys(trx, p);
+          } catch (err) {
+            if (!(err instanceof JobFailure)) throw err;
+            await repo.setStatus(trx, p.fulfilmentId, 'failed', { error: err.message });
+            await events.emit(trx, 'fulfilment.failed', { orderId: p.orderId, fulfilmentId: p.fulfilmentId, error: err.message, actor: 'system' });
+          }
+        }
+        else if (p.driver !== 'manual') {
+          await enqueueDelivery(trx, p, newId('job'));
+          queued = true;
+        }
+      }
+      if (queued) wake();
     },
 
     async allDelivered(sql: Sql, orderId: string): Promise<boolean> {
@@ -82,12 +113,7 @@ export function createFulfilmentService({ db, log, cipher, events, catalog, tran
       if (payload.driver === 'key-stock') {
         return db.tx(async (trx) => {
           await lockOrderScope(trx, payload.orderId);
-          const cur = (await repo.get(trx, f.id, true))!;
-          if (cur.status === 'delivered') return { skipped: 'already delivered' };
-          const codes = await catalog.deliverKeys(trx, payload.orderId, payload.productId);
-          if (codes.length !== payload.quantity) throw new JobFailure(`expected ${payload.quantity} reserved codes, found ${codes.length}`, false);
-          await markDelivered(trx, cur, { keyIds: codes.length }, { codes }, 'system');
-          return { delivered: codes.length };
+          return deliverKeys(trx, payload);
         });
       }
 

@@ -13,5 +13,5 @@ import type { PlatformDirectory } from '../platforms/directory.ts';
 export interface OrdersDeps {
   db: Db; log: Logger; events: DomainEvents; cipher: FieldCipher; catalog: CatalogService; payments: PaymentsService; fulfilment: FulfilmentService;
   blacklist: BlacklistService; automation: AutomationService; directories: Map<string, PlatformDirectory>;
-  settings: { orderTtlSeconds: number; publicUrl: string; defaultCurrency: string; defaultGateway: string; captureMethod: 'automatic' | 'manual' };
+  settings: { orderTtlSeconds: number; publicUrl: string; defaultCurrency: string; defaultGateway: string; captureMethod: 'automatic' | 'manual'; emailTransport: 'smtp' | 'outbox' };
 }

@@ -54,7 +54,13 @@ export function createLifecycle(d: OrdersDeps) {
       return `${l.name} × ${l.quantity}: delivered${f?.delivered?.note ? ` (${f.delivered.note})` : ''}`;
     });
     const text = `Thank you for your order ${order.id}.\n\n${parts.join('\n\n')}\n\nTotal paid: ${format({ amount: order.totalAmount, currency: order.currency })}\nOrder page: ${d.settings.publicUrl}/orders/${order.id}${order.clientSecretEnc ? `#secret=${encodeURIComponent(d.cipher.decrypt(order.clientSecretEnc))}` : ''}\n`;
-    const messageId = await queueEmail(trx, { to: order.email, subject: `Your order ${order.id} is delivered`, text, subjectId: order.id });
+    const msg = { to: order.email, subject: `Your order ${order.id} is delivered`, text, subjectId: order.id };
+    // Without SMTP the message simply stays in the outbox the console shows: no job, no outside call.
+    if (d.settings.emailTransport === 'outbox') {
+      await queueEmail(trx, msg, 'outbox');
+      return;
+    }
+    const messageId = await queueEmail(trx, msg);
     await enqueue(trx, { ...EMAIL_JOB, payload: { messageId }, dedupeKey: `email:fulfilled:${order.id}` });
   }
 

@@ -15,7 +15,9 @@ export function webhookRoutes(payments: PaymentsService): FastifyPluginAsync {
     }, async (req, reply) => {
       if (!Buffer.isBuffer(req.body)) throw new AppError('bad_request', 'empty body');
       const r = await payments.ingestWebhook(req.params.provider, req.body, req.headers);
-      return reply.status(200).send({ received: true, duplicate: r.duplicate });
+      await reply.status(200).send({ received: true, duplicate: r.duplicate });
+      if (!r.duplicate) payments.processSoon(r.inboxId); // after the answer: the gateway never waits for our processing
+      return reply;
     });
   };
 }

@@ -6,14 +6,16 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { assertTransition, canTransition } from '../../platform/states.ts';
 import { enqueue, type Job } from '../../platform/jobs/queue.ts';
-import { JobFailure, type Worker } from '../../platform/jobs/worker.ts';
+import { JobFailure } from '../../platform/jobs/worker.ts';
 import { raiseAlert } from '../../platform/alerts.ts';
-import { recordInbound, lockUnprocessed, markProcessed } from '../../platform/webhooks-in/inbox.ts';
+import { recordInbound, lockUnprocessed, markProcessed, pendingInbox, recordFailure } from '../../platform/webhooks-in/inbox.ts';
+import { InlineQueue } from '../../platform/inline-queue.ts';
 import { GatewayRefused, type GatewayEvent, type PaymentGateway } from './gateway.ts';
 import * as repo from './payments.repo.ts';
 import { PAYMENT_TRANSITIONS, type PaymentStatus } from './payments.states.ts';
 
 export const PAYMENTS_QUEUE = 'payments';
+const MAX_ATTEMPTS = 10;
 
 const EVENT_TARGET: Partial<Record<GatewayEvent['type'], PaymentStatus>> = {
   'payment.succeeded': 'captured',
@@ -23,9 +25,9 @@ const EVENT_TARGET: Partial<Record<GatewayEvent['type'], PaymentStatus>> = {
   'payment.refunded': 'refunded',
 };
 
-export interface PaymentsDeps { db: Db; log: Logger; events: DomainEvents; worker: Worker; gateways: Map<string, PaymentGateway> }
+export interface PaymentsDeps { db: Db; log: Logger; events: DomainEvents; gateways: Map<string, PaymentGateway> }
 
-export function createPaymentsService({ db, log, events, worker, gateways }: PaymentsDeps) {
+export function createPaymentsService({ db, log, events, gateways }: PaymentsDeps) {
   function gateway(name: string): PaymentGateway {
     const g = gateways.get(name);
     if (!g) throw new AppError('unprocessable', `payment gateway ${name} is not configured`);
@@ -38,6 +40,28 @@ export function createPaymentsService({ db, log, events, worker, gateways }: Pay
     await repo.setStatus(trx, paymentId, to, extra);
     await repo.insertHistory(trx, { paymentId, from, to, actor, reason, eventId });
   }
+
+  /** Processes one inbox event; on failure counts the attempt, and after MAX_ATTEMPTS closes it with an alert. */
+  async function safeProcess(inboxId: string): Promise<boolean> {
+    try {
+      await service.processEvent(inboxId);
+      return true;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.error({ err, inboxId }, 'processing a gateway event failed');
+      const attempts = await recordFailure(db, inboxId, message).catch(() => 0);
+      if (attempts >= MAX_ATTEMPTS) {
+        await db.tx(async (trx) => {
+          await markProcessed(trx, inboxId, `failed after ${attempts} attempts: ${message}`);
+          await raiseAlert(trx, { severity: 'critical', kind: 'webhook.failed', message: `Gateway event ${inboxId} could not be processed: ${message}`, subjectId: inboxId });
+        }).catch((e) => log.error({ err: e }, 'could not close a failing event'));
+      }
+      return false;
+    }
+  }
+
+  // Events are processed right after they are stored, a few at a time, without waiting for the job worker.
+  const inline = new InlineQueue<string>(8, async (id) => { await safeProcess(id); });
 
   const service = {
     gatewayNames: () => [...gateways.keys()],
@@ -71,8 +95,8 @@ export function createPaymentsService({ db, log, events, worker, gateways }: Pay
     },
 
     /**
-     * Inbound webhook: verify the signature on the raw bytes, store the event once (inbox),
-     * queue its processing in the same transaction, answer. Returns whether it was new.
+     * Inbound webhook: verify the signature on the raw bytes and store the event once (inbox). The caller
+     * answers 2xx and then calls processSoon(); a sweeper picks up whatever a crash or an error left behind.
      */
     async ingestWebhook(provider: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>) {
       const g = gateways.get(provider);
@@ -80,13 +104,25 @@ export function createPaymentsService({ db, log, events, worker, gateways }: Pay
       const v = g.verifyWebhook(rawBody, headers);
       if (!v.ok) throw new AppError('invalid_signature', `webhook signature check failed: ${v.reason}`);
       const e = v.event;
-      const fresh = await db.tx(async (trx) => {
-        const rec = await recordInbound(trx, { provider, eventId: e.eventId, eventType: e.type, payload: { ...e, raw: undefined, created: e.created.toISOString(), raw_event: e.raw } });
-        if (rec.fresh) await enqueue(trx, { queue: PAYMENTS_QUEUE, kind: 'payments.process_event', payload: { inboxId: rec.id, provider }, dedupeKey: `inbox:${rec.id}`, maxAttempts: 10 });
-        return rec.fresh;
-      });
-      if (fresh) worker.wake();
-      return { eventId: e.eventId, duplicate: !fresh };
+      const rec = await recordInbound(db, { provider, eventId: e.eventId, eventType: e.type, payload: { ...e, raw: undefined, created: e.created.toISOString(), raw_event: e.raw } });
+      return { eventId: e.eventId, inboxId: rec.id, duplicate: !rec.fresh };
+    },
+
+    /** Resolves when no event is being processed in the background (graceful shutdown). */
+    drain: () => inline.idle(),
+
+    /** Processes a stored event now, in the background, with bounded concurrency; never throws. */
+    processSoon(inboxId: string): void {
+      inline.push(inboxId);
+    },
+
+    /** Retries events stored but not processed (after a crash or an error); gives up after MAX_ATTEMPTS with an alert. */
+    async processPending(olderThanSeconds = 5): Promise<number> {
+      let n = 0;
+      for (const id of await pendingInbox(db, olderThanSeconds, 200)) {
+        if (await safeProcess(id)) n++;
+      }
+      return n;
     },
 
     /** Applies one stored gateway event under the order's lock. Safe to run any number of times. */

@@ -26,11 +26,11 @@ export function createEmailTransport(smtpUrl: string | undefined): EmailTranspor
 }
 
 /** Writes the message in the caller's transaction; returns its id (the job that sends it uses it). */
-export async function queueEmail(trx: Sql, msg: EmailMessage): Promise<string> {
+export async function queueEmail(trx: Sql, msg: EmailMessage, status: 'queued' | 'outbox' = 'queued'): Promise<string> {
   const id = newId('msg');
   await trx.query(
-    `INSERT INTO notifications (id, channel, recipient, subject, body_text, body_html, subject_id) VALUES ($1, 'email', $2, $3, $4, $5, $6)`,
-    [id, msg.to, msg.subject, msg.text, msg.html ?? null, msg.subjectId ?? null],
+    `INSERT INTO notifications (id, channel, recipient, subject, body_text, body_html, subject_id, status) VALUES ($1, 'email', $2, $3, $4, $5, $6, $7)`,
+    [id, msg.to, msg.subject, msg.text, msg.html ?? null, msg.subjectId ?? null, status],
   );
   return id;
 }

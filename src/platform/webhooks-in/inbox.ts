@@ -33,3 +33,19 @@ export async function markProcessed(trx: Sql, id: string, outcome: string): Prom
 export async function listInbox(sql: Sql, limit = 100): Promise<InboxRow[]> {
   return sql.query<InboxRow>(`SELECT * FROM webhook_inbox ORDER BY received_at DESC LIMIT $1`, [limit]);
 }
+
+/** Unprocessed events older than `olderThanSeconds` (left behind by a crash or an error), oldest first. */
+export async function pendingInbox(sql: Sql, olderThanSeconds: number, limit: number): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT id FROM webhook_inbox WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1) ORDER BY received_at LIMIT $2`,
+    [olderThanSeconds, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Records a failed processing attempt; returns the number of attempts so far. */
+export async function recordFailure(sql: Sql, id: string, error: string): Promise<number> {
+  const rows = await sql.query<{ attempts: number }>(
+    `UPDATE webhook_inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1 RETURNING attempts`, [id, error.slice(0, 1000)]);
+  return rows[0]?.attempts ?? 0;
+}
