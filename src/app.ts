@@ -24,6 +24,7 @@ import { resolveSecrets } from './secrets.ts';
 import { createStaffService, makeGuards, staffRoutes } from './modules/staff/index.ts';
 import { createCatalogService, catalogRoutes } from './modules/catalog/index.ts';
 import { createBlacklistService, blacklistRoutes } from './modules/blacklist/index.ts';
+import { createListsService } from './modules/risk/index.ts';
 import { createAutomationService, automationRoutes, RESUME_JOB } from './modules/automation/index.ts';
 import { createPaymentsService, webhookRoutes, PAYMENTS_QUEUE, type PaymentGateway } from './modules/payments/index.ts';
 import { SandboxGateway } from './modules/payments/adapters/sandbox.ts';
@@ -94,7 +95,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const staff = createStaffService(db);
   const guards = makeGuards(staff);
   const catalog = createCatalogService(db, cipher);
-  const blacklist = createBlacklistService(db);
+  const lists = createListsService(db);
+  await lists.refresh(true);
+  const blacklist = createBlacklistService(lists);
   const automation = createAutomationService(db);
   const payments = createPaymentsService({ db, log, events, gateways });
   const fulfilment = createFulfilmentService({ db, log, cipher, events, catalog, transfers, maxAttempts: config.workers.maxAttempts, wake: () => worker.wake() });
@@ -207,7 +210,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     startBackground() {
       if (config.workers.enabled) worker.start();
       sandbox.start();
-      timers = [setInterval(() => void sweep(), 5_000)];
+      timers = [
+        setInterval(() => void sweep(), 5_000),
+        // lists (and rules) changed on another node reach this one within a second
+        setInterval(() => void lists.refresh().catch((err) => log.error({ err }, 'list refresh failed')), 1_000),
+      ];
       void sweep();
     },
     async close() {

@@ -5,7 +5,7 @@ import { principal, type Guards } from '../staff/index.ts';
 import type { BlacklistService } from './blacklist.service.ts';
 
 const Kind = Type.Union([Type.Literal('platform_user'), Type.Literal('email'), Type.Literal('ip'), Type.Literal('phone')]);
-const Entry = Type.Object({ id: Type.String(), kind: Kind, value: Type.String(), reason: Type.String(), expiresAt: Type.Union([DateTime, Type.Null()]), createdBy: Type.String(), createdAt: DateTime });
+const Entry = Type.Object({ id: Type.String(), kind: Type.String(), value: Type.String(), reason: Type.String(), expiresAt: Type.Union([DateTime, Type.Null()]), createdBy: Type.String(), createdAt: DateTime });
 
 export function blacklistRoutes(blacklist: BlacklistService, guards: Guards): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -25,7 +25,7 @@ export function blacklistRoutes(blacklist: BlacklistService, guards: Guards): Fa
 
     app.delete('/v1/admin/blacklist/:id', {
       preHandler: guards.requireStaff('blacklist:write'),
-      schema: { tags: ['blacklist'], params: Type.Object({ id: Type.String({ pattern: '^blk_[0-9a-z]{26}$' }) }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+      schema: { tags: ['blacklist'], params: Type.Object({ id: Type.String({ pattern: '^(blk|lst)_[0-9a-z]{26}$' }) }), response: { 204: Type.Null(), ...errors(401, 403, 404) } },
     }, async (req, reply) => {
       await blacklist.remove(principal(req), req.params.id, req.ip);
       return reply.status(204).send(null);

@@ -1,58 +1,26 @@
-import type { Db, Sql } from '../../platform/db/db.ts';
-import { AppError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import { audit, actorOf, type Principal } from '../staff/index.ts';
-import * as repo from './blacklist.repo.ts';
-import type { BlacklistKind } from './blacklist.repo.ts';
+import { actorOf, type Principal } from '../staff/index.ts';
+import type { ListsService } from '../risk/index.ts';
 
-/** Values are normalized so that "Bob@Example.com " and "bob@example.com" are the same entry. */
-export function normalize(kind: BlacklistKind, value: string): string {
-  const v = value.trim();
-  switch (kind) {
-    case 'email': return v.toLowerCase();
-    case 'phone': return v.replace(/[^\d+]/g, '');
-    case 'ip': return v.toLowerCase().replace(/^::ffff:/, '');
-    case 'platform_user': return v.toLowerCase();
-  }
-}
+/**
+ * The core's blacklist: the risk engine's block list, restricted to the four kinds the storefront knows
+ * (platform user id, e-mail, IP, phone). Entries added here block orders and feed the risk rules' list hits.
+ */
+export const BLACKLIST_KINDS = ['platform_user', 'email', 'ip', 'phone'] as const;
+export type BlacklistKind = (typeof BLACKLIST_KINDS)[number];
 
 export interface Party { platformUserId?: string | null; email?: string | null; ip?: string | null; phone?: string | null }
 
-export function createBlacklistService(db: Db) {
+export function createBlacklistService(lists: ListsService) {
+  const scope = { list: 'block' as const, kinds: BLACKLIST_KINDS };
   return {
-    list: () => repo.listActive(db),
-
-    async add(by: Principal, input: { kind: BlacklistKind; value: string; reason: string; expiresAt?: string }, ip?: string | null) {
-      const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-      if (expiresAt && expiresAt.getTime() <= Date.now()) throw new AppError('validation_failed', 'expiresAt must be in the future');
-      const value = normalize(input.kind, input.value);
-      if (!value) throw new AppError('validation_failed', 'value is empty');
-      const id = newId('blk');
-      await db.tx(async (trx) => {
-        await trx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`blacklist:${input.kind}:${value}`]);
-        if (await repo.findMatch(trx, [{ kind: input.kind, value }])) throw new AppError('conflict', 'this value is already on the blacklist');
-        await repo.insert(trx, { id, kind: input.kind, value, reason: input.reason, expiresAt, createdBy: actorOf(by) });
-        await audit(trx, { actor: actorOf(by), action: 'blacklist.added', subjectId: id, details: { kind: input.kind, value, reason: input.reason, expiresAt }, ip });
-      });
-      return { id, kind: input.kind, value, reason: input.reason, expiresAt, createdBy: actorOf(by), createdAt: new Date() };
-    },
-
-    async remove(by: Principal, id: string, ip?: string | null) {
-      await db.tx(async (trx) => {
-        const removed = await repo.remove(trx, id, actorOf(by));
-        if (!removed) throw new AppError('not_found', 'blacklist entry not found');
-        await audit(trx, { actor: actorOf(by), action: 'blacklist.removed', subjectId: id, details: { kind: removed.kind, value: removed.value }, ip });
-      });
-    },
-
-    /** The matching entry for any of the party's identifiers, or null. Callers must not reveal which one matched. */
-    async match(sql: Sql, party: Party) {
-      const pairs: Array<{ kind: BlacklistKind; value: string }> = [];
-      if (party.platformUserId) pairs.push({ kind: 'platform_user', value: normalize('platform_user', party.platformUserId) });
-      if (party.email) pairs.push({ kind: 'email', value: normalize('email', party.email) });
-      if (party.ip) pairs.push({ kind: 'ip', value: normalize('ip', party.ip) });
-      if (party.phone) pairs.push({ kind: 'phone', value: normalize('phone', party.phone) });
-      return repo.findMatch(sql, pairs);
+    list: () => lists.list(scope),
+    add: (by: Principal, input: { kind: BlacklistKind; value: string; reason: string; expiresAt?: string }, ip?: string | null) =>
+      lists.add(actorOf(by), { list: 'block', ...input }, ip),
+    remove: (by: Principal, id: string, ip?: string | null) => lists.remove(actorOf(by), id, ip, scope),
+    /** The first block-list hit for any of the party's identifiers, or null. Callers must not reveal which one. */
+    match(party: Party) {
+      const hits = lists.hits({ platform_user: party.platformUserId, email: party.email, ip: party.ip, phone: party.phone });
+      return hits.find((h) => h.list === 'block') ?? null;
     },
   };
 }

@@ -1,3 +1,2 @@
-export { createBlacklistService, normalize, type BlacklistService, type Party } from './blacklist.service.ts';
+export { createBlacklistService, BLACKLIST_KINDS, type BlacklistService, type BlacklistKind, type Party } from './blacklist.service.ts';
 export { blacklistRoutes } from './blacklist.routes.ts';
-export type { BlacklistEntry, BlacklistKind } from './blacklist.repo.ts';

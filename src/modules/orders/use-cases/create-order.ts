@@ -60,9 +60,9 @@ export async function createOrder(d: OrdersDeps, { move, lockOrder }: Lifecycle,
     platformUser = await verifyPlatformUser(d, platform, input.platformUserId);
   }
 
-  const hit = await blacklist.match(db, { platformUserId: platformUser?.userId, email, ip: meta.ip });
+  const hit = blacklist.match({ platformUserId: platformUser?.userId, email, ip: meta.ip });
   if (hit) {
-    log.info({ blacklistId: hit.id }, 'order refused: blacklisted party');
+    log.info({ listEntryId: hit.entryId }, 'order refused: blacklisted party');
     throw new AppError('blocked', 'this order cannot be accepted');
   }
 
