@@ -24,7 +24,12 @@ import { resolveSecrets } from './secrets.ts';
 import { createStaffService, makeGuards, staffRoutes } from './modules/staff/index.ts';
 import { createCatalogService, catalogRoutes } from './modules/catalog/index.ts';
 import { createBlacklistService, blacklistRoutes } from './modules/blacklist/index.ts';
-import { createListsService } from './modules/risk/index.ts';
+import { createListsService, createRulesService, createRiskService, riskRoutes, SLACK_JOB } from './modules/risk/index.ts';
+import { MemoryVelocityStore } from './modules/risk/features/velocity-memory.ts';
+import { RedisVelocityStore } from './modules/risk/features/velocity-redis.ts';
+import type { VelocityStore } from './modules/risk/features/velocity.ts';
+import { IpIntel } from './modules/risk/features/ip-intel.ts';
+import { createSlackNotifier, alertToSlack } from './platform/notify/slack.ts';
 import { createAutomationService, automationRoutes, RESUME_JOB } from './modules/automation/index.ts';
 import { createPaymentsService, webhookRoutes, PAYMENTS_QUEUE, type PaymentGateway } from './modules/payments/index.ts';
 import { SandboxGateway } from './modules/payments/adapters/sandbox.ts';
@@ -55,7 +60,7 @@ export interface Tollgate {
   /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
   close(): Promise<void>;
   /** The module services (the CLI, benchmarks and tests drive use cases directly). */
-  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService> };
+  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService> };
   /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
   generatedAdmin: { email: string; password?: string } | null;
 }
@@ -98,6 +103,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const lists = createListsService(db);
   await lists.refresh(true);
   const blacklist = createBlacklistService(lists);
+  const velocity: VelocityStore = config.redisUrl ? new RedisVelocityStore({ url: config.redisUrl, prefix: 'tg:vel:' }) : new MemoryVelocityStore();
+  const ipIntel = IpIntel.shared();
+  const rules = createRulesService(db, log);
+  await rules.installRulePack();
+  const risk = createRiskService({ db, log, events, rules, lists, velocity, ipIntel, defaults: { reviewThreshold: 50, blockThreshold: 80, autoCaptureLimitUsd: config.risk.autoCaptureLimitUsd } });
+  await risk.loadSettings();
+  const slack = createSlackNotifier(config.slackWebhookUrl);
   const automation = createAutomationService(db);
   const payments = createPaymentsService({ db, log, events, gateways });
   const fulfilment = createFulfilmentService({ db, log, cipher, events, catalog, transfers, maxAttempts: config.workers.maxAttempts, wake: () => worker.wake() });
@@ -108,6 +120,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // --- jobs ---
   for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
+  worker.register(SLACK_JOB.kind, async (job) => {
+    if (!slack.configured) return { skipped: 'SLACK_WEBHOOK_URL not set' };
+    const [a] = await db.query<{ message: string; severity: string; details: Record<string, unknown> }>(`SELECT message, severity, details FROM alerts WHERE id = $1`, [job.payload.alertId]);
+    if (!a) return { skipped: 'alert not found' };
+    await slack.send(alertToSlack(a));
+    return { sent: true };
+  });
   worker.register(RESUME_JOB.kind, async () => ({ sent: await orders.fulfilWaiting() }));
   worker.register(DELIVER_JOB, (job, jctx) => fulfilment.runDelivery(job.payload as unknown as DeliverPayload, jctx), (job, err) => fulfilment.onDeliveryDead(job.payload as unknown as DeliverPayload, err));
   worker.register(EMAIL_JOB.kind, async (job) => {
@@ -172,6 +191,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(agentRoutes(fulfilment, guards));
   await app.register(opsRoutes(db, guards, () => worker.wake()));
   await app.register(webhookRoutes(payments));
+  await app.register(riskRoutes(risk, rules, lists, guards));
 
   // --- the stand-ins for outside services, served by the same process for `npm start` ---
   await app.register(demoPlatformPlugin({ db, partnerKey: secrets.demoPlatformPartnerKey, sellerPassword: secrets.demoSellerPassword }), { prefix: '/demo-platform' });
@@ -206,14 +226,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app, ctx, generatedAdmin,
-    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist },
+    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists },
     startBackground() {
       if (config.workers.enabled) worker.start();
       sandbox.start();
       timers = [
         setInterval(() => void sweep(), 5_000),
         // lists (and rules) changed on another node reach this one within a second
-        setInterval(() => void lists.refresh().catch((err) => log.error({ err }, 'list refresh failed')), 1_000),
+        setInterval(() => void Promise.all([lists.refresh(), rules.refresh()]).catch((err) => log.error({ err }, 'risk refresh failed')), 1_000),
       ];
       void sweep();
     },
@@ -226,6 +246,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await sandbox.stop();
       await app.close();
       await browserTransfers.close();
+      await velocity.close();
       if (!opts.db) await db.close();
     },
   };

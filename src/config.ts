@@ -39,6 +39,10 @@ const EnvSchema = Type.Object({
   STORE_CURRENCY: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
   PAYMENT_GATEWAY: Type.Optional(Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')])),
   SANDBOX_GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  SLACK_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  FRAUD_AUTO_CAPTURE_LIMIT_USD: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })),
+  RISK: Type.Optional(Bool),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -75,6 +79,10 @@ export interface Config {
   paymentGateway: 'sandbox' | 'stripe';
   /** Where Tollgate reaches the sandbox gateway's API (default: this server's /sandbox). */
   sandboxGatewayUrl?: string;
+  /** Shared velocity counters across nodes; in-memory when unset. */
+  redisUrl?: string;
+  slackWebhookUrl?: string;
+  risk: { enabled: boolean; autoCaptureLimitUsd: number };
 }
 
 const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true' || v === '1');
@@ -127,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeCurrency: e.STORE_CURRENCY ?? 'IDR',
     paymentGateway: e.PAYMENT_GATEWAY ?? 'sandbox',
     sandboxGatewayUrl: e.SANDBOX_GATEWAY_URL,
+    redisUrl: e.REDIS_URL,
+    slackWebhookUrl: e.SLACK_WEBHOOK_URL,
+    risk: { enabled: truthy(e.RISK, true), autoCaptureLimitUsd: Number(e.FRAUD_AUTO_CAPTURE_LIMIT_USD ?? 500) },
     ...overrides,
   };
   if (cfg.port < 0 || cfg.port > 65535) throw new ConfigError('PORT must be 0..65535');

@@ -16,6 +16,7 @@ export const HTTP_STATUS = {
   idempotency_in_progress: 409,
   idempotency_key_reused: 422,
   invalid_platform_user: 422,
+  invalid_rule: 422,
   unprocessable: 422,
   product_unavailable: 422,
   rate_limited: 429,

@@ -14,6 +14,8 @@ export interface DomainEventMap {
   'payment.refunded': { paymentId: string; orderId: string; actor: string };
   'fulfilment.delivered': { orderId: string; fulfilmentId: string; actor: string };
   'fulfilment.failed': { orderId: string; fulfilmentId: string; error: string; actor: string };
+  /** A risk rule's side action: freeze this card now (the cards module reacts). */
+  'risk.freeze_card': { cardId: string; decisionId: string; rule: string; actor: string };
 }
 
 type Handler<K extends keyof DomainEventMap> = (trx: Sql, e: DomainEventMap[K]) => Promise<void>;

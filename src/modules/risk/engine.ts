@@ -55,7 +55,7 @@ function describe(r: LiveRule, features: Readonly<Record<string, unknown>>): str
 }
 
 /**
- * The decision, in a fixed precedence: allow list → block list → rules. Among the rules that fire, the most
+ * The decision, in a fixed precedence: allow list → rules (block → review → allow) → score thresholds. Among the rules that fire, the most
  * severe decisive action wins (block > review > allow) — a later rule never lowers it; when no rule is
  * decisive, the summed score meets the thresholds. Shadow rules are evaluated and recorded only.
  * Pure and synchronous: all inputs are computed beforehand.
@@ -73,18 +73,15 @@ export function decide(
   const shadow: ShadowHit[] = [];
   const skipped: EngineResult['skipped'] = [];
 
+  // The allow list outranks everything. The block list is read by rules (`lists.block`): the built-in
+  // "Block list hit" rule blocks, and like any rule it can be edited, shadowed or snoozed.
   const allow = hits.find((h) => h.list === 'allow');
-  const block = hits.find((h) => h.list === 'block');
 
   let decisive: Decision | null = null;
   let score = 0;
   if (allow) {
     decisive = 'allow';
     reasons.push({ rule: 'allow_list', message: `${allow.kind} is on the allow list`, effect: 'allow' });
-  } else if (block) {
-    decisive = 'block';
-    score = 100;
-    reasons.push({ rule: 'block_list', message: `${block.kind} is on the block list`, effect: 'block' });
   }
 
   for (const r of ruleset.rules) {

@@ -1,0 +1,209 @@
+import type { Db, Sql } from '../../platform/db/db.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { DomainEvents } from '../../platform/events.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { raiseAlert } from '../../platform/alerts.ts';
+import { enqueue } from '../../platform/jobs/queue.ts';
+import { getSetting, setSetting } from '../../platform/settings.ts';
+import { audit } from '../staff/index.ts';
+import { compile, MISSING } from './lang/index.ts';
+import { decide, type EngineResult, type Thresholds } from './engine.ts';
+import { buildFeatures, type RiskEvent } from './risk.features.ts';
+import type { IpIntel } from './features/ip-intel.ts';
+import type { VelocityStore } from './features/velocity.ts';
+import type { ListsService } from './lists.service.ts';
+import type { RulesService } from './rules.service.ts';
+import * as repo from './risk.repo.ts';
+import { FEATURE_SCHEMA, type Decision, type ListKind } from './risk.schema.ts';
+
+export interface RiskSettings { reviewThreshold: number; blockThreshold: number; autoCaptureLimitUsd: number }
+const SETTINGS_KEY = 'risk.settings';
+
+export interface RiskDecision {
+  id: string;
+  decision: Decision;
+  score: number;
+  reasons: Array<{ rule: string; message: string }>;
+  actions: EngineResult['actions'];
+  rulesetVersion: number;
+  features: Record<string, unknown>;
+}
+
+export const SLACK_JOB = { queue: 'notify', kind: 'notify.slack' } as const;
+
+/** Which list kinds a rule's `blacklist` side action adds, from the features the rule reads. */
+function blacklistTargets(references: readonly string[]): ListKind[] {
+  const kinds = new Set<ListKind>();
+  for (const p of references) {
+    const head = p.startsWith('velocity.') ? p.split('.')[1] : p.split('.')[0];
+    if (head === 'ip') kinds.add('ip');
+    else if (head === 'email') kinds.add('email');
+    else if (head === 'card') kinds.add('card_fingerprint');
+    else if (head === 'device') kinds.add('device');
+    else if (head === 'platform_user') kinds.add('platform_user');
+    else if (head === 'customer') kinds.add('customer');
+  }
+  if (kinds.size === 0) { kinds.add('email'); kinds.add('ip'); }
+  return [...kinds];
+}
+
+const PARTY_VALUE: Record<string, string> = { ip: 'ip.address', email: 'email.normalized', card_fingerprint: 'card.fingerprint', device: 'device.id', platform_user: 'platform_user.id', customer: 'customer.id' };
+
+export interface RiskDeps { db: Db; log: Logger; events: DomainEvents; rules: RulesService; lists: ListsService; velocity: VelocityStore; ipIntel: IpIntel; defaults: RiskSettings }
+
+/**
+ * evaluate(event) → decision. The hot path: features in memory (+ one velocity round trip), compiled rules
+ * in memory, and one durable write (the decision row; side actions add theirs only when a rule fires).
+ */
+export function createRiskService(d: RiskDeps) {
+  const { db, events, rules, lists, velocity, ipIntel } = d;
+  let settings: RiskSettings = d.defaults;
+
+  async function applySideActions(trx: Sql, decisionId: string, e: RiskEvent, r: EngineResult, features: Record<string, unknown>): Promise<boolean> {
+    let listsChanged = false;
+    const alertRules = new Set<string>();
+    for (const a of r.actions) {
+      if (a.type === 'blacklist') {
+        for (const kind of blacklistTargets(a.references)) {
+          const value = features[PARTY_VALUE[kind]];
+          if (typeof value !== 'string' || !value) continue;
+          await lists.add(`rule:${a.rule}`, { list: 'block', kind, value, reason: `added by rule "${a.rule}" (decision ${decisionId})`, source: 'rule' }, null, trx);
+          listsChanged = true;
+        }
+      } else if (a.type === 'freeze_card') {
+        const cardId = features['card.id'];
+        if (typeof cardId === 'string') await events.emit(trx, 'risk.freeze_card', { cardId, decisionId, rule: a.rule, actor: `rule:${a.rule}` });
+      } else if (a.type === 'alert') {
+        alertRules.add(a.rule);
+      }
+    }
+    if (r.decision === 'block' || alertRules.size > 0) {
+      const what = e.card?.bin && e.card?.last4 ? `card ${maskCard(e.card.bin, e.card.last4)}` : e.email ? `e-mail ${e.email}` : e.ip ? `IP ${e.ip}` : e.kind;
+      const amount = e.amount ? ` ${formatAmount(e.amount)}` : '';
+      const merchant = e.merchant?.name ? ` at ${e.merchant.name}` : '';
+      const rulesText = [...new Set([...alertRules, ...r.reasons.filter((x) => x.effect === 'block').map((x) => x.rule)])].join(', ');
+      const alertId = await raiseAlert(trx, {
+        severity: r.decision === 'block' ? 'critical' : 'warning', kind: `risk.${r.decision}`,
+        message: `Potential fraud (${r.decision}) on ${what}${merchant}${amount} — ${rulesText}`,
+        subjectId: e.subjectId ?? decisionId,
+        details: { decisionId, kind: e.kind, card: e.card?.bin && e.card?.last4 ? maskCard(e.card.bin, e.card.last4) : undefined, merchant: e.merchant?.name, amount: e.amount, rules: rulesText },
+      });
+      await enqueue(trx, { ...SLACK_JOB, payload: { alertId }, dedupeKey: `slack:${alertId}`, maxAttempts: 8 });
+    }
+    return listsChanged;
+  }
+
+  const service = {
+    settings: () => settings,
+    async loadSettings() {
+      settings = { ...d.defaults, ...((await getSetting<Partial<RiskSettings>>(db, SETTINGS_KEY)) ?? {}) };
+    },
+    async updateSettings(actor: string, patch: Partial<RiskSettings>, ip?: string | null) {
+      const next = { ...settings, ...patch };
+      if (next.reviewThreshold > next.blockThreshold) throw new AppError('validation_failed', 'the review threshold must not be above the block threshold');
+      await db.tx(async (trx) => {
+        await setSetting(trx, SETTINGS_KEY, next, actor);
+        await audit(trx, { actor, action: 'risk.settings_updated', details: { before: settings, after: next }, ip });
+      });
+      settings = next;
+      return next;
+    },
+
+    /**
+     * Decides about one event. `persist: false` is a dry run (nothing stored, velocity only read).
+     * `trx`: store the decision inside the caller's transaction (the caller must not hold it during the
+     * velocity round trip — features are built before it is opened).
+     */
+    async evaluate(e: RiskEvent, opts: { persist?: boolean } = {}): Promise<RiskDecision> {
+      const persist = opts.persist ?? true;
+      const built = await buildFeatures(e, velocity, { record: persist, ip: ipIntel });
+      const hits = lists.hits(built.party);
+      const f = built.features;
+      f['lists.block'] = hits.some((h) => h.list === 'block');
+      f['lists.allow'] = hits.some((h) => h.list === 'allow');
+      f['lists.block_kinds'] = [...new Set(hits.filter((h) => h.list === 'block').map((h) => h.kind))];
+      const ruleset = rules.current();
+      const thresholds: Thresholds = { review: settings.reviewThreshold, block: settings.blockThreshold };
+      const r = decide(e.kind, f, ruleset, hits, thresholds, (ruleId) => lists.snoozedFor(ruleId, built.party));
+      const id = newId('dec');
+      if (persist) {
+        const row = {
+          id, kind: e.kind, subjectId: e.subjectId ?? null, decision: r.decision, score: r.score,
+          reasons: [...r.reasons, ...r.skipped.map((s) => ({ rule: s.rule, message: `not judged: missing ${s.missing.join(', ')}`, effect: 'skipped' }))],
+          actions: r.actions.map((a) => ({ type: a.type, rule: a.rule })), shadow: r.shadow, features: f, rulesetVersion: ruleset.version,
+        };
+        if (r.actions.length === 0 && r.decision !== 'block') {
+          await repo.insertDecision(db, row); // the one durable write of an ordinary decision
+        } else {
+          const listsChanged = await db.tx(async (trx) => {
+            await repo.insertDecision(trx, row);
+            return applySideActions(trx, id, e, r, f);
+          });
+          if (listsChanged) await lists.refresh(true);
+        }
+      }
+      return {
+        id, decision: r.decision, score: r.score, rulesetVersion: ruleset.version, features: f, actions: r.actions,
+        reasons: r.reasons.filter((x) => x.effect !== 'snoozed').map((x) => ({ rule: x.rule, message: x.message })),
+      };
+    },
+
+    getDecision: (id: string) => repo.getDecision(db, id),
+    latestFor: (subjectId: string) => repo.latestDecisionFor(db, subjectId),
+    listDecisions: (f: repo.DecisionFilter) => repo.listDecisions(db, f),
+    topRules: (from: string | null, to: string | null) => repo.topRules(db, from, to),
+
+    async label(actor: string, id: string, label: 'fraud' | 'legit' | null, reason: string | null, ip?: string | null) {
+      await db.tx(async (trx) => {
+        if (!(await repo.setLabel(trx, id, label, reason, actor))) throw new AppError('not_found', 'decision not found');
+        await audit(trx, { actor, action: 'risk.decision_labelled', subjectId: id, details: { label, reason }, ip });
+      });
+    },
+
+    /** Labels every decision about a subject (an order refunded as fraud, a charged-back payment). */
+    labelSubject: (trx: Sql, subjectId: string, label: 'fraud' | 'legit', reason: string, actor: string) => repo.labelBySubject(trx, subjectId, label, reason, actor),
+
+    /**
+     * Backtest: runs a draft rule over the stored decisions of a period — how many it would have flagged,
+     * by what the engine decided then, and how many of those were later labelled fraud.
+     */
+    async backtest(expression: string, range: { from: string; to: string }, limit = 50_000) {
+      let rule;
+      try {
+        rule = compile(expression, FEATURE_SCHEMA);
+      } catch (err) {
+        const e = err as { message: string; position: number; line: number; column: number; length: number };
+        throw new AppError('invalid_rule', `rule does not compile at line ${e.line}, column ${e.column}: ${e.message}`, { position: e.position, line: e.line, column: e.column, length: e.length });
+      }
+      const rows = await db.query<{ decision: Decision; label: string | null; features: Record<string, unknown>; kind: string }>(
+        `SELECT decision, label, features, kind FROM risk_decisions WHERE created_at >= $1 AND created_at < $2 ORDER BY id LIMIT $3`, [range.from, range.to, limit]);
+      const out = { evaluated: rows.length, matched: 0, missing: 0, matchedByDecision: { allow: 0, review: 0, block: 0 } as Record<Decision, number>, matchedFraud: 0, matchedLegit: 0, fraudTotal: 0, fraudMissed: 0 };
+      for (const r of rows) {
+        const fraud = r.label === 'fraud';
+        if (fraud) out.fraudTotal++;
+        const ev = rule.evaluate(r.features);
+        if (ev.result === MISSING) out.missing++;
+        if (ev.result === true) {
+          out.matched++;
+          out.matchedByDecision[r.decision]++;
+          if (fraud) out.matchedFraud++;
+          if (r.label === 'legit') out.matchedLegit++;
+        } else if (fraud) out.fraudMissed++;
+      }
+      return out;
+    },
+  };
+  return service;
+}
+export type RiskService = ReturnType<typeof createRiskService>;
+
+export function maskCard(bin: string, last4: string): string {
+  const b = bin.slice(0, 6);
+  return `${b}${'X'.repeat(Math.max(0, 16 - b.length - 4))}${last4}`;
+}
+
+function formatAmount(m: { amount: number; currency: string }): string {
+  const digits = ['JPY', 'KRW', 'VND'].includes(m.currency) ? 0 : 2;
+  return `${m.currency} ${(m.amount / 10 ** digits).toFixed(digits)}`;
+}
