@@ -22,12 +22,14 @@ export async function analyzeOrders(q: Query, runId: string) {
        JOIN order_history hp ON hp.order_id = p.order_id AND hp.to_status = 'paid'
        JOIN order_history hf ON hf.order_id = p.order_id AND hf.to_status = 'fulfilled'
       WHERE i.provider = 'sandbox' AND i.event_id LIKE $1`, [`evt_b1_${runId}_%`]);
-  const [span] = await q<{ n: number; span_ms: number; create_span_ms: number }>(
+  const [span] = await q<{ n: number; span_ms: number; create_span_ms: number; last_received_ms: number; last_paid_ms: number }>(
     `SELECT count(*)::int AS n,
+            EXTRACT(EPOCH FROM ((SELECT max(received_at) FROM webhook_inbox WHERE event_id LIKE $2) - min(o.created_at)))::float8 * 1000 AS last_received_ms,
+            EXTRACT(EPOCH FROM ((SELECT max(h.at) FROM order_history h JOIN orders o2 ON o2.id = h.order_id WHERE h.to_status = 'paid' AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o2.id AND l.sku LIKE $1)) - min(o.created_at)))::float8 * 1000 AS last_paid_ms,
             EXTRACT(EPOCH FROM (max(hf.at) - min(o.created_at)))::float8 * 1000 AS span_ms,
             EXTRACT(EPOCH FROM (max(o.created_at) - min(o.created_at)))::float8 * 1000 AS create_span_ms
        FROM orders o JOIN order_history hf ON hf.order_id = o.id AND hf.to_status = 'fulfilled'
-      WHERE EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku LIKE $1)`, [skuLike]);
+      WHERE EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku LIKE $1)`, [skuLike, `evt_b1_${runId}_%`]);
   const jobs = await q<{ kind: string; status: string; n: number; attempts: number }>(
     `SELECT kind, status, count(*)::int AS n, sum(attempts)::int AS attempts FROM jobs GROUP BY kind, status ORDER BY kind, status`);
   return {
@@ -35,6 +37,8 @@ export async function analyzeOrders(q: Query, runId: string) {
     fulfilled: span?.n ?? 0,
     spanMs: span?.span_ms ?? NaN,
     createSpanMs: span?.create_span_ms ?? NaN,
+    lastReceivedMs: span?.last_received_ms ?? NaN,
+    lastPaidMs: span?.last_paid_ms ?? NaN,
     toPaid: summary(rows.map((r) => r.to_paid)),
     toFulfilled: summary(rows.map((r) => r.to_fulfilled)),
     paidToFulfilled: summary(rows.map((r) => r.to_fulfilled - r.to_paid)),

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { Client, pool } from './lib/http.ts';
 import { ROOT, freePort, startServer, memOf, cpuOf, cpuOfAll, machineCpu, rssSampler, waitForQuiet, type Server } from './lib/server.ts';
 import { ms, rate, summary } from './lib/stats.ts';
-import { login, setupCatalog, ordersBench, webhooksBench, type Ctx } from './scenarios.ts';
+import { login, setupCatalog, ordersBench, webhooksBench, type Ctx, type PaidOrder } from './scenarios.ts';
 import { analyzeOrders, analyzeWebhooks, type Query } from './analyze.ts';
 import { summarizeProfile } from './profile.ts';
 
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     experiment: { type: 'string' },
+    'ingest-only': { type: 'boolean', default: false },
     write: { type: 'boolean' },
     'no-write': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -68,6 +69,7 @@ async function runFor(kind: DbKind) {
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DEMO_SEED: 'false', ORDER_TTL_SECONDS: '3600',
   };
+  if (args['ingest-only']) env.WORKERS = 'false';
   let admin: pg.Client | null = null;
   if (kind === 'pglite') {
     env.DATA_DIR = join(tmp, 'data');
@@ -95,6 +97,7 @@ async function runFor(kind: DbKind) {
       imports: [...(args.experiment ? ['./bench/lib/experiments.ts'] : []), ...(args.trace ? ['./bench/lib/trace.ts'] : [])],
     });
     out.firstStartMs = first.readyMs;
+    out.idleRssMiB = memOf(first.pid).rssMiB;
     log(`  first start (empty database: ${kind === 'pglite' ? 'initdb + ' : ''}migrations + admin): ${ms(first.readyMs)} ms`);
     const client = new Client(first.url, 256);
     const ctx: Ctx = { client, token: await login(client, ADMIN.email, ADMIN.password), webhookSecret: env.SANDBOX_WEBHOOK_SECRET, runId, log };
@@ -127,6 +130,22 @@ async function runFor(kind: DbKind) {
     log(`  catalog: ${productCount} key products × ${codesEach} codes in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     // This machine's PostgreSQL runs with autovacuum off; analyze once after the bulk load, as autovacuum would.
     if (admin) await admin.query(`SET search_path = "${schema}"; ANALYZE;`);
+
+    if (args['ingest-only']) {
+      // Diagnostic: the webhook POST path alone (WORKERS=false, nothing processes the events), against 200 open orders.
+      const open: PaidOrder[] = [];
+      for (let i = 0; i < 200; i++) {
+        const c = await client.json('POST', '/v1/orders', { email: `buyer${i}@bench.example`, items: [{ productId: products[i % products.length].id, quantity: 1 }] });
+        if (c.status === 201) open.push({ orderId: c.body.id, paymentId: c.body.payment.id, sbxId: /\/checkout\/([^/?#]+)/.exec(c.body.payment.checkoutUrl)?.[1] ?? '', amount: c.body.total.amount, currency: c.body.total.currency });
+      }
+      const s0 = cpuOf(first.pid), p0 = kind === 'postgres' ? cpuOfAll('postgres') : 0;
+      const wb = await webhooksBench(ctx, open, { concurrency: Number(args['webhook-concurrency']), durationMs: Number(args['webhooks-seconds']) * 1000, dupShare: 0.2, drainTimeoutMs: 0 });
+      const srv = cpuOf(first.pid) - s0, pgc = (kind === 'postgres' ? cpuOfAll('postgres') : 0) - p0;
+      log(`  RESULT ${kind} ingest-only exp=${args.experiment ?? '-'} ingest=${rate(wb.accepted / (wb.sendMs / 1000))}/s post_p50=${ms(wb.post.p50)} post_p99=${ms(wb.post.p99)} cpu/webhook server=${(srv * 1e6 / wb.accepted).toFixed(0)}µs pg=${(pgc * 1e6 / wb.accepted).toFixed(0)}µs new=${wb.fresh} dup=${wb.duplicates}`);
+      client.close();
+      await first.stop();
+      return out;
+    }
 
     // --- 1. orders end to end ---
     const cpu = () => ({ server: cpuOf(first.pid), postgres: kind === 'postgres' ? cpuOfAll('postgres') : 0, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, machine: machineCpu(), at: performance.now() });
@@ -179,6 +198,7 @@ async function runFor(kind: DbKind) {
     await closeQuery();
     const e2e = out.ordersDb.fulfilled / (out.ordersDb.spanMs / 1000);
     log(`  end to end: ${out.ordersDb.fulfilled} fulfilled in ${(out.ordersDb.spanMs / 1000).toFixed(1)} s = ${rate(e2e)} orders/s; webhook→fulfilled p50 ${ms(out.ordersDb.toFulfilled.p50)} p99 ${ms(out.ordersDb.toFulfilled.p99)} ms`);
+    log(`  server-side, from the first order created: last created ${fmtS(out.ordersDb.createSpanMs)}, last webhook received ${fmtS(out.ordersDb.lastReceivedMs)}, last paid ${fmtS(out.ordersDb.lastPaidMs)}, last fulfilled ${fmtS(out.ordersDb.spanMs)} (client: sending ${fmtS(ob.sendMs)}, drained after ${fmtS(ob.totalMs)})`);
     log(`  statuses ${JSON.stringify(out.ordersDb.statuses)}; inbox b2 ${JSON.stringify(out.webhooksDb.outcomes)}`);
 
     {
@@ -187,10 +207,11 @@ async function runFor(kind: DbKind) {
     }
     // --- 4. cold start on the existing database ---
     const coldEnv = { ...env };
-    const starts: Array<{ readyMs: number; selfReportedMs: number | null }> = [];
+    const starts: Array<{ readyMs: number; selfReportedMs: number | null; rssMiB: number }> = [];
     for (let i = 0; i < Number(args['cold-starts']); i++) {
       const s: Server = await startServer({ env: coldEnv, logFile });
-      starts.push({ readyMs: s.readyMs, selfReportedMs: s.selfReportedMs });
+      await new Promise((r) => setTimeout(r, 1000)); // let the start-up sweep run
+      starts.push({ readyMs: s.readyMs, selfReportedMs: s.selfReportedMs, rssMiB: memOf(s.pid).rssMiB });
       await s.stop();
     }
     out.coldStarts = starts;
@@ -240,7 +261,11 @@ async function runFor(kind: DbKind) {
 function machineInfo(pgVersion: string | null) {
   const pglite = JSON.parse(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')).version;
   let commit = 'unknown';
-  try { commit = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim(); } catch { /* not a checkout */ }
+  try {
+    commit = execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
+    const dirty = execSync('git status --porcelain -- src', { cwd: ROOT }).toString().trim().split('\n').filter(Boolean).length;
+    if (dirty) commit += ` + uncommitted changes in ${dirty} file(s) under src/`;
+  } catch { /* not a checkout */ }
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), commit,
     cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`, memGiB: (totalmem() / 2 ** 30).toFixed(1),
@@ -268,8 +293,8 @@ function table(r: Record<string, any>): string {
     ['Orders created + paid (sending side only)', `${rate(o.paid / (o.sendMs / 1000))} orders/s (${o.paid} in ${fmtS(o.sendMs)}, ${o.concurrency} concurrent buyers)`, '', ''],
     ['POST /v1/orders latency p50 / p99', `${ms(o.create.p50)} / ${ms(o.create.p99)} ms`, '', ''],
     ['Webhook received → order fulfilled p50 / p99', `${ms(od.toFulfilled.p50)} / ${ms(od.toFulfilled.p99)} ms`, '', ''],
-    ['… received → paid (payments.process_event queued + run)', `${ms(od.toPaid.p50)} / ${ms(od.toPaid.p99)} ms`, '', ''],
-    ['… paid → fulfilled (fulfilment.deliver queued + run)', `${ms(od.paidToFulfilled.p50)} / ${ms(od.paidToFulfilled.p99)} ms`, '', ''],
+    ['… of which received → paid', `${ms(od.toPaid.p50)} / ${ms(od.toPaid.p99)} ms`, '', ''],
+    ['… of which paid → fulfilled', `${ms(od.paidToFulfilled.p50)} / ${ms(od.paidToFulfilled.p99)} ms`, '', ''],
     ['Payment webhook POST latency in this benchmark p50 / p99', `${ms(o.webhook.p50)} / ${ms(o.webhook.p99)} ms`, '', ''],
     ['CPU in the orders benchmark', cpuRow(o.cpu, o.paid, 'order'), '', ''],
   ];
@@ -284,7 +309,7 @@ function table(r: Record<string, any>): string {
     );
   }
   rows.push(
-    ['**Peak RSS of the server** (VmHWM, after both benchmarks)', `**${r.memory.hwmMiB.toFixed(0)} MiB**`, '', ''],
+    ['**Peak RSS of the server** (VmHWM, after both benchmarks)', `**${r.memory.hwmMiB.toFixed(0)} MiB** (RSS right after the first start on an empty database: ${r.idleRssMiB.toFixed(0)} MiB; 1 s after a cold start on the populated one: ${r.coldStarts?.length ? med(r.coldStarts.map((s: any) => s.rssMiB)).toFixed(0) : '?'} MiB)`, '', ''],
     [`**Cold start to /healthz 200**, existing database, \`node --import tsx src/cli.ts serve\` (median of ${cold.length})`, `**${ms(med(cold))} ms** (runs: ${cold.map(ms).join(', ')} ms; server's own "ready in": ${(r.coldStarts ?? []).map((s: any) => s.selfReportedMs ?? '?').join(', ')} ms)`, r.kind === 'pglite' ? `≤ ${TARGETS.coldStartMs} ms` : '—', r.kind === 'pglite' ? vs(med(cold), TARGETS.coldStartMs, false) : ''],
   );
   if (bundle.length) rows.push([`Cold start, prebuilt bundle \`node dist/cli.mjs serve\` (what \`npm start\` runs; median of ${bundle.length})`, `${ms(med(bundle))} ms (runs: ${bundle.map(ms).join(', ')} ms; "ready in": ${r.coldStartsBundle.map((s: any) => s.selfReportedMs ?? '?').join(', ')} ms)`, r.kind === 'pglite' ? `≤ ${TARGETS.coldStartMs} ms` : '—', r.kind === 'pglite' ? vs(med(bundle), TARGETS.coldStartMs, false) : '']);
@@ -299,7 +324,7 @@ function table(r: Record<string, any>): string {
   );
   const lines = ['| Metric | Value | Target (2 cores) | vs target |', '| --- | --- | --- | --- |', ...rows.map((x) => `| ${x.join(' | ')} |`)];
   lines.push('', `Order statuses after the run: ${JSON.stringify(od.statuses)}. Errors while sending: ${JSON.stringify(o.errors)}.${w ? ` Webhook benchmark HTTP statuses: ${JSON.stringify(w.statuses)}; inbox outcomes: ${JSON.stringify(wd.outcomes)}.` : ''}`);
-  lines.push(`Jobs: ${od.jobs.map((j: any) => `${j.kind} ${j.status} ${j.n}${j.attempts > j.n ? ` (${j.attempts} attempts)` : ''}`).join('; ')}.`);
+  lines.push(`Jobs in the database after the run: ${od.jobs.length ? od.jobs.map((j: any) => `${j.kind} ${j.status} ${j.n}${j.attempts > j.n ? ` (${j.attempts} attempts)` : ''}`).join('; ') : 'none'}.`);
   lines.push(`Key stock: ${r.setup.products} products × ${r.setup.codesEach} codes (loaded in ${fmtS(r.setup.ms)}). WORKER_CONCURRENCY=${r.workerConcurrency}.`);
   return lines.join('\n');
 }
@@ -323,24 +348,30 @@ same 2 cores as the server and PostgreSQL: its CPU use is reported. Only 127.0.0
    **correctly signed \`payment.succeeded\` webhook** to \`/v1/webhooks/sandbox\` (\`signPayload\` from
    \`src/platform/webhooks-in/signature.ts\`; body shaped as the sandbox's own events). The hosted-page path
    (\`sandboxPay\`) is not used: it adds two sandbox requests and the sandbox's delivery loop per order,
-   and hides when the webhook arrived. Then the job queue is polled (\`GET /v1/admin/jobs\`, 4 Hz) until
-   nothing is queued or running. Throughput and the webhook → fulfilled latency come from the database
+   and hides when the webhook arrived. Then the server is polled (4 Hz) until no order is pending_payment,
+   paid or fulfilling (\`GET /v1/admin/orders?status=…\`), no job is queued or running (\`GET /v1/admin/jobs\`)
+   and the newest inbox events are processed (\`GET /v1/admin/webhooks\`). Throughput and the webhook → fulfilled latency come from the database
    afterwards: fulfilled orders / (last \`order_history\` 'fulfilled' − first \`orders.created_at\`), and per
    order \`webhook_inbox.received_at\` → \`order_history.at\` of 'paid' and 'fulfilled' (each \`now()\` is the
    start of the writing transaction). POST latency is measured by the client.
 2. **Webhook ingest.** 64 concurrent senders POST signed \`payment.succeeded\` events for 15 s: ~20 % re-send
    an event id already sent (fresh signature; answered \`duplicate: true\`), the rest are new event ids for
    payments captured in benchmark 1 (processing runs the full path — inbox lock, payment lookup, order
-   lock — and ends in "no-op: already captured"). Ingest rate = accepted POSTs / sending time; then the queue
-   is polled (10 Hz) until drained; server-side \`received_at\` → \`processed_at\` per event.
+   lock — and ends in "no-op: already captured"). Ingest rate = accepted POSTs / sending time; then the server
+   is polled (10 Hz) until the inbox and the job queue are drained; server-side \`received_at\` → \`processed_at\` per event.
 3. **Memory and start.** Peak RSS is the server's \`VmHWM\` (/proc) after benchmarks 1–2. Cold start: the
    server is stopped (SIGTERM) and spawned again on the same, now populated, database 3 times; time from
    \`spawn()\` to the first \`/healthz\` 200 (polled every 5 ms); the server's own "ready in N ms" (buildApp +
    listen, after module loading) is shown beside it.
 
 Options: \`--db pglite|postgres\`, \`--orders-seconds\`, \`--webhooks-seconds\`, \`--concurrency\`,
-\`--webhook-concurrency\`, \`--worker-concurrency\`, \`--profile\` (V8 \`--cpu-prof\` of the server into
-\`bench/profiles/\`, with a self-time summary by function and by file; profiles are not committed).
+\`--webhook-concurrency\`, \`--worker-concurrency\`, \`--cold-starts\`, \`--quiet-wait\` (seconds to wait for other load on the
+machine to settle first; the load seen is reported). Diagnostics (never written here): \`--profile\` (V8 \`--cpu-prof\`
+of the server into \`bench/profiles/\`, with a self/inclusive time summary; \`tsx bench/profile.ts FILE\` summarizes any
+profile), \`--trace\` (preloads \`bench/lib/trace.ts\`: per-SQL count/latency, transactions, pool waits, per phase),
+\`--experiment pool=N,prepared\` (what-if patches of the pg driver, \`bench/lib/experiments.ts\`), \`--ingest-only\`
+(the webhook POST path with WORKERS=false). Micro-benchmarks behind proposals: \`tsx bench/micro/ingest-sql.ts\`,
+\`tsx bench/micro/ids.ts\`. Findings and proposals: \`bench/FINDINGS.md\`.
 `;
 
 async function main() {
@@ -355,7 +386,7 @@ async function main() {
   const info = machineInfo(pgVersion);
   for (const kind of DBS) results.push(await runFor(kind));
   if (args.json) writeFileSync(args.json, JSON.stringify({ info, results }, null, 2));
-  const full = DBS.includes('pglite') && DBS.includes('postgres') && !args.profile && !args.trace && !args.experiment;
+  const full = DBS.includes('pglite') && DBS.includes('postgres') && !args.profile && !args.trace && !args.experiment && !args['ingest-only'];
   if ((full || args.write) && !args['no-write']) {
     const md = [
       '# Tollgate benchmarks', '',
