@@ -67,7 +67,7 @@ export interface Tollgate {
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Tollgate> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   await migrate(db);
   const secrets = await resolveSecrets(db, config, log);
   const cipher = new FieldCipher([{ id: 'k1', key: secrets.encryptionKey }]);
@@ -111,7 +111,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await risk.loadSettings();
   const slack = createSlackNotifier(config.slackWebhookUrl);
   const automation = createAutomationService(db);
-  const payments = createPaymentsService({ db, log, events, gateways });
+  // background event processing leaves at least half the pool to HTTP requests
+  const payments = createPaymentsService({ db, log, events, gateways, concurrency: db.kind === 'pglite' ? 4 : Math.max(2, Math.floor(config.dbPoolSize / 2)) });
   const fulfilment = createFulfilmentService({ db, log, cipher, events, catalog, transfers, maxAttempts: config.workers.maxAttempts, wake: () => worker.wake() });
   const orders = createOrdersService({
     db, log, events, cipher, catalog, payments, fulfilment, blacklist, automation, directories,

@@ -43,6 +43,7 @@ const EnvSchema = Type.Object({
   SLACK_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   FRAUD_AUTO_CAPTURE_LIMIT_USD: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })),
   RISK: Type.Optional(Bool),
+  DB_POOL_SIZE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -83,6 +84,8 @@ export interface Config {
   redisUrl?: string;
   slackWebhookUrl?: string;
   risk: { enabled: boolean; autoCaptureLimitUsd: number };
+  /** PostgreSQL connections per node. */
+  dbPoolSize: number;
 }
 
 const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true' || v === '1');
@@ -137,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxGatewayUrl: e.SANDBOX_GATEWAY_URL,
     redisUrl: e.REDIS_URL,
     slackWebhookUrl: e.SLACK_WEBHOOK_URL,
+    dbPoolSize: Math.max(2, Number(e.DB_POOL_SIZE ?? 20)),
     risk: { enabled: truthy(e.RISK, true), autoCaptureLimitUsd: Number(e.FRAUD_AUTO_CAPTURE_LIMIT_USD ?? 500) },
     ...overrides,
   };

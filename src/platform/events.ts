@@ -36,6 +36,12 @@ export class DomainEvents {
  * Serializes every change to one order and its payments/fulfilments: taken first, in every
  * transaction that changes them, so row locks are always acquired in the same order.
  */
+const held = new WeakMap<Sql, Set<string>>();
 export async function lockOrderScope(trx: Sql, orderId: string): Promise<void> {
+  if ('tx' in trx) throw new Error('lockOrderScope needs a transaction, not the database');
+  let set = held.get(trx);
+  if (set?.has(orderId)) return; // already held by this transaction (the lock lasts until it ends)
   await trx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [orderId]);
+  if (!set) held.set(trx, (set = new Set()));
+  set.add(orderId);
 }

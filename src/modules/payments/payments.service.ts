@@ -25,9 +25,9 @@ const EVENT_TARGET: Partial<Record<GatewayEvent['type'], PaymentStatus>> = {
   'payment.refunded': 'refunded',
 };
 
-export interface PaymentsDeps { db: Db; log: Logger; events: DomainEvents; gateways: Map<string, PaymentGateway> }
+export interface PaymentsDeps { db: Db; log: Logger; events: DomainEvents; gateways: Map<string, PaymentGateway>; concurrency?: number }
 
-export function createPaymentsService({ db, log, events, gateways }: PaymentsDeps) {
+export function createPaymentsService({ db, log, events, gateways, concurrency = 8 }: PaymentsDeps) {
   function gateway(name: string): PaymentGateway {
     const g = gateways.get(name);
     if (!g) throw new AppError('unprocessable', `payment gateway ${name} is not configured`);
@@ -61,7 +61,7 @@ export function createPaymentsService({ db, log, events, gateways }: PaymentsDep
   }
 
   // Events are processed right after they are stored, a few at a time, without waiting for the job worker.
-  const inline = new InlineQueue<string>(8, async (id) => { await safeProcess(id); });
+  const inline = new InlineQueue<string>(concurrency, async (id) => { await safeProcess(id); });
 
   const service = {
     gatewayNames: () => [...gateways.keys()],
@@ -84,7 +84,7 @@ export function createPaymentsService({ db, log, events, gateways }: PaymentsDep
         paymentId: input.paymentId, orderId: input.orderId, amount: { amount: input.amount, currency: input.currency },
         description: input.description, email: input.email, returnUrl: input.returnUrl, captureMethod: input.captureMethod,
       });
-      await db.tx((trx) => repo.setGatewayRef(trx, input.paymentId, created.gatewayRef, created.checkoutUrl));
+      await repo.setGatewayRef(db, input.paymentId, created.gatewayRef, created.checkoutUrl); // one atomic UPDATE
       return created;
     },
 

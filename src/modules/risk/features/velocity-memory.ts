@@ -15,7 +15,6 @@ import {
   DISTINCT_WINDOWS,
   WINDOWS,
   checkName,
-  distinctFor,
   distinctFields,
   systemVelocityClock,
   type DimVelocity,
@@ -39,25 +38,136 @@ const N = WINDOWS.map((w) => w.buckets);
 const LONGEST_MS = WINDOWS[WINDOWS.length - 1].ms;
 const D1 = DISTINCT_WINDOWS[0].ms;
 const D24 = DISTINCT_WINDOWS[1].ms;
+/** Distinct sets up to this size are searched by walking their list (no Map: ~150 bytes less per set). */
+const SMALL = 8;
+
+/** Shared initial value of Series.a: replaced (never written) by the first add. */
+const EMPTY: number[] = [];
 
 class Series {
   /** Triples: bucket index, count, micro-USD; a[s…] are live. */
-  a: number[] = [];
+  a: number[] = EMPTY;
   s = 0;
   /** Totals of the live triples. */
   n = 0;
   u = 0;
 }
 
+class DNode {
+  prev: DNode | null = null;
+  next: DNode | null = null;
+  constructor(
+    readonly v: string,
+    public t: number,
+  ) {}
+}
+
+/**
+ * Values with their last-seen time in a list sorted by that time (oldest first) + a map value → node.
+ * `mid` is the first node inside the 1 h window of the newest prune time; n1 counts from there to the end,
+ * so both distinct counts are O(1) after an O(1)-amortized prune.
+ */
 class DistinctSet {
-  /** value → last seen (ms), oldest first: one map per window so each size is its count. */
-  readonly m1 = new Map<string, number>();
-  readonly m24 = new Map<string, number>();
+  /** value → node, created once the set outgrows a linear scan (SMALL values). */
+  map: Map<string, DNode> | null = null;
+  size = 0;
+  head: DNode | null = null;
+  tail: DNode | null = null;
+  mid: DNode | null = null;
+  n1 = 0;
+  cut1 = -Infinity;
+
+  private find(v: string): DNode | undefined {
+    if (this.map !== null) return this.map.get(v);
+    for (let p = this.tail; p !== null; p = p.prev) if (p.v === v) return p;
+    return undefined;
+  }
+
+  add(v: string, at: number, cap: number): void {
+    let node = this.find(v);
+    if (node !== undefined) {
+      if (at <= node.t) return; // an older sighting: the newer one stands
+      this.unlink(node);
+      node.t = at;
+    } else {
+      node = new DNode(v, at);
+      this.size++;
+      if (this.map !== null) this.map.set(v, node);
+      else if (this.size > SMALL) {
+        this.map = new Map();
+        for (let p = this.head; p !== null; p = p.next) this.map.set(p.v, p);
+        this.map.set(v, node);
+      }
+    }
+    this.insert(node);
+    if (this.size > cap) this.remove(this.head!);
+  }
+
+  /** Forget values last seen at or before at − 24 h; move the 1 h boundary up to at − 1 h. */
+  prune(at: number): void {
+    const cut24 = at - D24;
+    while (this.head !== null && this.head.t <= cut24) this.remove(this.head);
+    const cut1 = at - D1;
+    if (cut1 > this.cut1) {
+      this.cut1 = cut1;
+      while (this.mid !== null && this.mid.t <= cut1) {
+        this.mid = this.mid.next;
+        this.n1--;
+      }
+    }
+  }
+
+  /** Values last seen in (at − windowMs, at], walking the list (read-only). */
+  countAt(at: number, windowMs: number): number {
+    const cutoff = at - windowMs;
+    let n = 0;
+    for (let p = this.tail; p !== null && p.t > cutoff; p = p.prev) if (p.t <= at) n++;
+    return n;
+  }
+
+  private remove(node: DNode): void {
+    this.unlink(node);
+    this.size--;
+    this.map?.delete(node.v);
+  }
+
+  /** Takes the node out of the list, keeping mid/n1 right. */
+  private unlink(node: DNode): void {
+    if (node.t > this.cut1) {
+      this.n1--;
+      if (this.mid === node) this.mid = node.next;
+    }
+    if (node.prev) node.prev.next = node.next;
+    else this.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.tail = node.prev;
+    node.prev = node.next = null;
+  }
+
+  /** Inserts in time order (from the tail: usually the end). */
+  private insert(node: DNode): void {
+    let p = this.tail;
+    while (p !== null && p.t > node.t) p = p.prev;
+    node.prev = p;
+    node.next = p ? p.next : this.head;
+    if (node.next) node.next.prev = node;
+    else this.tail = node;
+    if (p) p.next = node;
+    else this.head = node;
+    if (node.t > this.cut1) {
+      // Inside the 1 h window. The list is sorted, so it becomes the first such node exactly when the old
+      // first one (if any) directly follows it.
+      this.n1++;
+      if (this.mid === null || node.next === this.mid) this.mid = node;
+    }
+  }
 }
 
 class Entry {
   readonly series: [Series, Series, Series, Series] = [new Series(), new Series(), new Series(), new Series()];
-  distinct: Map<string, DistinctSet> | null = null;
+  /** Distinct sets by name (parallel arrays: usually one or two names). */
+  dNames: string[] | null = null;
+  dSets: DistinctSet[] | null = null;
   /** Newest event time. */
   last = 0;
   /** Position stamp for the approximate LRU. */
@@ -73,11 +183,8 @@ function add(se: Series, w: number, at: number, micros: number): void {
   const a = se.a;
   const len = a.length;
   if (len === se.s) {
-    if (len > 0) {
-      a.length = 0;
-      se.s = 0;
-    }
-    a.push(e, 1, micros);
+    se.a = [e, 1, micros]; // exact-size backing store: most keys hold one bucket per window
+    se.s = 0;
     se.n = 1;
     se.u = micros;
     return;
@@ -160,31 +267,6 @@ function total(se: Series, w: number, at: number): void {
   outU = u;
 }
 
-function touchDistinct(m: Map<string, number>, value: string, at: number, windowMs: number, cap: number): void {
-  const old = m.get(value);
-  if (old === undefined) {
-    m.set(value, at);
-    if (m.size > cap) m.delete(m.keys().next().value as string);
-  } else if (at > old) {
-    m.delete(value);
-    m.set(value, at);
-  }
-  const cutoff = at - windowMs;
-  for (const [k, t] of m) {
-    if (t > cutoff) break;
-    m.delete(k);
-  }
-}
-
-/** Values of `m` last seen in (at − windowMs, at] (read-only). */
-function countDistinct(m: Map<string, number>, at: number, windowMs: number, exactNow: boolean): number {
-  if (exactNow) return m.size;
-  const cutoff = at - windowMs;
-  let n = 0;
-  for (const t of m.values()) if (t > cutoff && t <= at) n++;
-  return n;
-}
-
 export class MemoryVelocityStore implements VelocityStore {
   private readonly clock: VelocityClock;
   private readonly maxKeys: number;
@@ -230,17 +312,26 @@ export class MemoryVelocityStore implements VelocityStore {
       add(s[2], 2, at, micros);
       add(s[3], 3, at, micros);
       if (at > entry.last) entry.last = at;
-      const pairs = distinctFor(e, dim);
-      if (pairs.length) {
-        const ds = (entry.distinct ??= new Map());
-        for (const [name, value] of pairs) {
-          let set = ds.get(name);
-          if (!set) ds.set(name, (set = new DistinctSet()));
-          touchDistinct(set.m1, value, at, D1, this.distinctCap);
-          touchDistinct(set.m24, value, at, D24, this.distinctCap);
+      const d = e.distinct;
+      if (d) {
+        for (const name in d) {
+          const value = d[name];
+          if (name === dim || typeof value !== 'string' || value.length === 0) continue;
+          checkName(name, 'distinct');
+          let set: DistinctSet;
+          const i = entry.dNames === null ? -1 : entry.dNames.indexOf(name);
+          if (i >= 0) set = entry.dSets![i];
+          else if (entry.dNames === null) {
+            entry.dNames = [name];
+            entry.dSets = [(set = new DistinctSet())];
+          } else {
+            entry.dNames.push(name);
+            entry.dSets!.push((set = new DistinctSet()));
+          }
+          set.add(value, at, this.distinctCap);
         }
       }
-      out[dim] = this.read(entry, at, pairs.length ? pairs.map((p) => p[0]) : null, undefined);
+      out[dim] = this.read(entry, entry.last, true, undefined);
     }
     this.maintain();
     return out;
@@ -252,7 +343,7 @@ export class MemoryVelocityStore implements VelocityStore {
       if (typeof key !== 'string' || key.length === 0) continue;
       checkName(dim, 'dim');
       const entry = this.entries.get(dim + '\u001f' + key);
-      out[dim] = entry ? this.read(entry, at, null, distinctNames) : zeros(distinctNames);
+      out[dim] = entry ? this.read(entry, at, false, distinctNames) : zeros(distinctNames);
     }
     return Promise.resolve(out);
   }
@@ -281,7 +372,7 @@ export class MemoryVelocityStore implements VelocityStore {
     let distinctValues = 0;
     for (const e of this.entries.values()) {
       for (const s of e.series) triples += (s.a.length - s.s) / 3;
-      if (e.distinct) for (const d of e.distinct.values()) distinctValues += d.m24.size;
+      if (e.dSets) for (const d of e.dSets) distinctValues += d.size;
     }
     return { keys: this.entries.size, triples, distinctValues };
   }
@@ -314,8 +405,11 @@ export class MemoryVelocityStore implements VelocityStore {
     }
   }
 
-  /** `justTouched`: names whose sets were just pruned at `at` (their sizes are exact). */
-  private read(entry: Entry, at: number, justTouched: string[] | null, names: string[] | undefined): DimVelocity {
+  /**
+   * The counters of an entry at `at`. `observing`: distinct sets are pruned to `at` and read in O(1);
+   * otherwise (peek) they are walked without changes.
+   */
+  private read(entry: Entry, at: number, observing: boolean, names: string[] | undefined): DimVelocity {
     const s = entry.series;
     total(s[0], 0, at);
     const c0 = outN;
@@ -337,21 +431,29 @@ export class MemoryVelocityStore implements VelocityStore {
       sum_usd_24h: u2 / 1e6,
       sum_usd_7d: outU / 1e6,
     };
-    const ds = entry.distinct;
+    const dNames = entry.dNames;
+    const dSets = entry.dSets;
     if (names) {
       for (const name of names) {
         checkName(name, 'distinct');
-        const set = ds?.get(name);
-        const [f1, f24] = distinctFields(name);
-        v[f1] = set ? countDistinct(set.m1, at, D1, false) : 0;
-        v[f24] = set ? countDistinct(set.m24, at, D24, false) : 0;
+        const i = dNames === null ? -1 : dNames.indexOf(name);
+        const set = i >= 0 ? dSets![i] : undefined;
+        const f = distinctFields(name);
+        v[f[0]] = set ? set.countAt(at, D1) : 0;
+        v[f[1]] = set ? set.countAt(at, D24) : 0;
       }
-    } else if (ds) {
-      for (const [name, set] of ds) {
-        const exact = justTouched !== null && justTouched.includes(name);
-        const [f1, f24] = distinctFields(name);
-        v[f1] = countDistinct(set.m1, at, D1, exact);
-        v[f24] = countDistinct(set.m24, at, D24, exact);
+    } else if (dNames !== null) {
+      for (let i = 0; i < dNames.length; i++) {
+        const set = dSets![i];
+        const f = distinctFields(dNames[i]);
+        if (observing) {
+          set.prune(at);
+          v[f[0]] = set.n1;
+          v[f[1]] = set.size;
+        } else {
+          v[f[0]] = set.countAt(at, D1);
+          v[f[1]] = set.countAt(at, D24);
+        }
       }
     }
     return v;

@@ -21,8 +21,8 @@
 // (default 1000, the most recently seen): a count at the cap means "at least that many".
 //
 // Out-of-order events (an `at` earlier than the newest event of that key, e.g. clock skew between nodes)
-// are counted in their own bucket if that bucket is still inside the window; the snapshot returned for them
-// is evaluated at their own `at`.
+// are counted in their own bucket if that bucket is still inside the window; the snapshot that observe
+// returns for them is evaluated at the key's newest event, so it includes everything already recorded.
 
 /** Milliseconds since the epoch; inject a fake one in tests. */
 export interface VelocityClock {
