@@ -25,6 +25,7 @@ import {
   checkName,
   distinctFields,
   systemVelocityClock,
+  toMicros,
   type DimVelocity,
   type VelocityClock,
   type VelocityDim,
@@ -303,7 +304,7 @@ export class RedisVelocityStore implements VelocityStore {
   async observe(e: VelocityEvent): Promise<VelocitySnapshot> {
     const at = e.at;
     if (typeof at !== 'number' || !Number.isFinite(at)) throw new TypeError('velocity event needs a finite `at` (ms)');
-    const micros = typeof e.amountUsd === 'number' && Number.isFinite(e.amountUsd) ? Math.round(e.amountUsd * 1e6) : 0;
+    const micros = toMicros(e.amountUsd);
     const dims: string[] = [];
     const keys: string[] = [];
     const args: Array<string | number> = [Math.floor(at), Math.floor(this.clock.now()), micros, 'o', this.cap];

@@ -117,27 +117,9 @@ export function checkName(name: string, what: string): void {
   if (okNames.size < 10_000) okNames.add(name);
 }
 
-/** Integer micro-dollars of an amount (0 when absent or not finite). */
+/** Integer micro-dollars of an amount (0 when absent or not finite): sums are kept in these. */
 export function toMicros(amountUsd: number | undefined): number {
   return typeof amountUsd === 'number' && Number.isFinite(amountUsd) ? Math.round(amountUsd * 1e6) : 0;
-}
-
-export function fromMicros(micros: number): number {
-  return micros / 1e6;
-}
-
-/** Distinct entries of an event that apply to `dim` (non-empty values, name ≠ dim). */
-export function distinctFor(e: VelocityEvent, dim: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  const d = e.distinct;
-  if (!d) return out;
-  for (const name in d) {
-    const v = d[name];
-    if (name === dim || typeof v !== 'string' || v.length === 0) continue;
-    checkName(name, 'distinct');
-    out.push([name, v]);
-  }
-  return out;
 }
 
 /** The velocity part of a rule input: `{ 'velocity.card.count_1h': 3, … }`. */
