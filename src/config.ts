@@ -44,6 +44,7 @@ const EnvSchema = Type.Object({
   FRAUD_AUTO_CAPTURE_LIMIT_USD: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })),
   RISK: Type.Optional(Bool),
   DB_POOL_SIZE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  AUTH_HOLD_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -86,6 +87,8 @@ export interface Config {
   risk: { enabled: boolean; autoCaptureLimitUsd: number };
   /** PostgreSQL connections per node. */
   dbPoolSize: number;
+  /** How long an authorization held for review is kept before it is voided. */
+  authHoldHours: number;
 }
 
 const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true' || v === '1');
@@ -115,7 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: {
       webhookSecret: e.SANDBOX_WEBHOOK_SECRET,
       delivery: e.SANDBOX_DELIVERY ?? 'normal',
-      capture: e.SANDBOX_CAPTURE ?? 'automatic',
+      capture: e.SANDBOX_CAPTURE ?? 'manual',
     },
     admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     orderTtlSeconds: Number(e.ORDER_TTL_SECONDS ?? 1800),
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     slackWebhookUrl: e.SLACK_WEBHOOK_URL,
     dbPoolSize: Math.max(2, Number(e.DB_POOL_SIZE ?? 20)),
+    authHoldHours: Number(e.AUTH_HOLD_HOURS ?? 72),
     risk: { enabled: truthy(e.RISK, true), autoCaptureLimitUsd: Number(e.FRAUD_AUTO_CAPTURE_LIMIT_USD ?? 500) },
     ...overrides,
   };

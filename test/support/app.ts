@@ -23,7 +23,7 @@ export interface TestApp {
   request(method: string, path: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   createOrder(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Acts on the sandbox's hosted payment page like a buyer. */
-  pay(checkoutUrl: string, action?: 'pay' | 'decline'): Promise<void>;
+  pay(checkoutUrl: string, action?: 'pay' | 'decline', card?: string): Promise<void>;
   order(id: string, secret: string): Promise<any>;
   waitForOrder(id: string, secret: string, status: string | string[], timeoutMs?: number): Promise<any>;
   products(): Promise<any[]>;
@@ -40,7 +40,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const db = await testDb();
   const config = loadConfig({
     PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', ADMIN_EMAIL: 'admin@test.local', ADMIN_PASSWORD: 'admin-password-1',
-    RATE_LIMIT_PER_MINUTE: '100000', ORDER_TTL_SECONDS: '900', ...env,
+    RATE_LIMIT_PER_MINUTE: '100000', ORDER_TTL_SECONDS: '900',
+    // The core's tests exercise orders, payments and fulfilment without risk decisions; risk tests turn it on.
+    RISK: 'false', ...env,
   });
   const tg = await buildApp(config, { db });
   await tg.app.listen({ port, host: '127.0.0.1' });
@@ -63,10 +65,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app: TestApp = {
     tg, url, adminToken: login.body.token, request,
     createOrder: (body, headers) => request('POST', '/v1/orders', { body, headers }),
-    async pay(checkoutUrl, action = 'pay') {
+    async pay(checkoutUrl, action = 'pay', card) {
       const m = /^(.*\/sandbox)\/checkout\/([^/?#]+)/.exec(checkoutUrl);
       if (!m) throw new Error(`not a sandbox checkout url: ${checkoutUrl}`);
-      const r = await sandboxPay(m[1], m[2], action);
+      const r = await sandboxPay(m[1], m[2], action, card);
       if (r.status >= 400) throw new Error(`sandbox ${action} failed with ${r.status}`);
     },
     async order(id, secret) {

@@ -9,9 +9,12 @@ import type { FulfilmentService } from '../fulfilment/index.ts';
 import type { BlacklistService } from '../blacklist/index.ts';
 import type { AutomationService } from '../automation/index.ts';
 import type { PlatformDirectory } from '../platforms/directory.ts';
+import type { RiskService, ListsService } from '../risk/index.ts';
 
 export interface OrdersDeps {
   db: Db; log: Logger; events: DomainEvents; cipher: FieldCipher; catalog: CatalogService; payments: PaymentsService; fulfilment: FulfilmentService;
   blacklist: BlacklistService; automation: AutomationService; directories: Map<string, PlatformDirectory>;
-  settings: { orderTtlSeconds: number; publicUrl: string; defaultCurrency: string; defaultGateway: string; captureMethod: 'automatic' | 'manual'; emailTransport: 'smtp' | 'outbox' };
+  /** The risk engine decides whether an authorized payment is captured (null: capture every matching authorization). */
+  risk: RiskService | null; lists: ListsService; wake: () => void;
+  settings: { orderTtlSeconds: number; publicUrl: string; defaultCurrency: string; defaultGateway: string; captureMethod: 'automatic' | 'manual'; emailTransport: 'smtp' | 'outbox'; authHoldHours: number };
 }

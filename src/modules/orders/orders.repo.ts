@@ -6,6 +6,7 @@ export interface Order {
   id: string; status: OrderStatus; email: string; platform: string | null; platformUserId: string | null; platformUserName: string | null;
   currency: string; totalAmount: number; clientSecretHash: string; clientSecretEnc: string | null; holdReason: string | null; ip: string | null; userAgent: string | null;
   expiresAt: Date; createdAt: Date; updatedAt: Date;
+  deviceId: string | null; checkoutMs: number | null; reviewApprovedAt: Date | null; reviewApprovedBy: string | null;
 }
 export interface OrderLine {
   id: string; orderId: string; productId: string; sku: string; name: string; type: 'topup' | 'key'; fulfilmentDriver: string;
@@ -17,18 +18,20 @@ interface OrderRow {
   id: string; status: OrderStatus; email: string; platform: string | null; platform_user_id: string | null; platform_user_name: string | null;
   currency: string; total_amount: number; client_secret_hash: string; client_secret_enc: string | null; hold_reason: string | null; ip: string | null; user_agent: string | null;
   expires_at: Date; created_at: Date; updated_at: Date;
+  device_id: string | null; checkout_ms: number | null; review_approved_at: Date | null; review_approved_by: string | null;
 }
 const toOrder = (r: OrderRow): Order => ({
   id: r.id, status: r.status, email: r.email, platform: r.platform, platformUserId: r.platform_user_id, platformUserName: r.platform_user_name,
   currency: r.currency, totalAmount: r.total_amount, clientSecretHash: r.client_secret_hash, clientSecretEnc: r.client_secret_enc, holdReason: r.hold_reason, ip: r.ip, userAgent: r.user_agent,
   expiresAt: r.expires_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  deviceId: r.device_id, checkoutMs: r.checkout_ms, reviewApprovedAt: r.review_approved_at, reviewApprovedBy: r.review_approved_by,
 });
 
-export async function insertOrder(sql: Sql, o: Omit<Order, 'createdAt' | 'updatedAt' | 'holdReason'>): Promise<void> {
+export async function insertOrder(sql: Sql, o: Omit<Order, 'createdAt' | 'updatedAt' | 'holdReason' | 'reviewApprovedAt' | 'reviewApprovedBy'>): Promise<void> {
   await sql.query(
-    `INSERT INTO orders (id, status, email, platform, platform_user_id, platform_user_name, currency, total_amount, client_secret_hash, client_secret_enc, ip, user_agent, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [o.id, o.status, o.email, o.platform, o.platformUserId, o.platformUserName, o.currency, o.totalAmount, o.clientSecretHash, o.clientSecretEnc, o.ip, o.userAgent, o.expiresAt],
+    `INSERT INTO orders (id, status, email, platform, platform_user_id, platform_user_name, currency, total_amount, client_secret_hash, client_secret_enc, ip, user_agent, expires_at, device_id, checkout_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+    [o.id, o.status, o.email, o.platform, o.platformUserId, o.platformUserName, o.currency, o.totalAmount, o.clientSecretHash, o.clientSecretEnc, o.ip, o.userAgent, o.expiresAt, o.deviceId, o.checkoutMs],
   );
 }
 
@@ -87,4 +90,14 @@ export async function dueForExpiry(sql: Sql, limit: number): Promise<string[]> {
 export async function idsInStatus(sql: Sql, status: OrderStatus, limit: number, afterId?: string): Promise<string[]> {
   const rows = await sql.query<{ id: string }>(`SELECT id FROM orders WHERE status = $1 AND ($3::text IS NULL OR id > $3) ORDER BY id LIMIT $2`, [status, limit, afterId ?? null]);
   return rows.map((r) => r.id);
+}
+
+export async function markReviewApproved(sql: Sql, id: string, by: string): Promise<void> {
+  await sql.query(`UPDATE orders SET review_approved_at = now(), review_approved_by = $2, updated_at = now() WHERE id = $1`, [id, by]);
+}
+
+/** Orders waiting for a risk review, oldest first. */
+export async function onHoldFor(sql: Sql, holdReason: string, limit: number): Promise<Order[]> {
+  const rows = await sql.query<OrderRow>(`SELECT * FROM orders WHERE status = 'on_hold' AND hold_reason = $1 ORDER BY updated_at LIMIT $2`, [holdReason, limit]);
+  return rows.map(toOrder);
 }

@@ -53,6 +53,8 @@ export function ordersRoutes(orders: OrdersService, fulfilment: FulfilmentServic
           items: Type.Array(Strict({ productId: Type.String({ pattern: '^prd_[0-9a-z]{26}$' }), quantity: Type.Integer({ minimum: 1, maximum: 100 }) }), { minItems: 1, maxItems: 10 }),
           platformUserId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+          deviceId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' })),
+          checkoutDurationMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
         }),
         response: { 201: CreatedOrder, ...errors(400, 403, 409, 422, 429, 503) },
       },
@@ -127,7 +129,13 @@ export function ordersRoutes(orders: OrdersService, fulfilment: FulfilmentServic
         return orders.getForStaff(req.params.id);
       });
     action('release-hold', 'Release an order on hold: it is paid and goes on to fulfilment', (a, id, r, ip) => orders.releaseHold(a, id, r, ip));
-    action('refund', 'Refund a paid, held or failed order', (a, id, r, ip) => orders.refund(a, id, r, ip));
+    app.post('/v1/admin/orders/:id/refund', {
+      preHandler: guards.requireStaff('orders:write'),
+      schema: { tags: ['orders'], summary: 'Refund a paid, held or failed order (fraud: true labels its risk decisions as fraud)', params: OrderId, body: Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }), fraud: Type.Optional(Type.Boolean()) }), response: { 200: OrderView, ...errors(400, 401, 403, 404, 409) } },
+    }, async (req) => {
+      await orders.refund(actorOf(principal(req)), req.params.id, req.body.reason, req.ip, { fraud: req.body.fraud });
+      return orders.getForStaff(req.params.id);
+    });
     action('cancel', 'Cancel an unpaid order', (a, id, r, ip) => orders.cancel(a, id, r, ip));
 
     app.post('/v1/admin/orders/:id/retry-fulfilment', {
@@ -148,6 +156,38 @@ export function ordersRoutes(orders: OrdersService, fulfilment: FulfilmentServic
       },
     }, async (req) => {
       await fulfilment.completeManually(actorOf(principal(req)), req.params.id, req.params.fulfilmentId, req.body.note, req.ip);
+      return orders.getForStaff(req.params.id);
+    });
+  };
+}
+
+const Review = Type.Object({
+  orderId: Type.String(), email: Type.String(), total: MoneySchema, heldAt: DateTime, approvedAt: Type.Union([DateTime, Type.Null()]),
+  payment: Type.Union([Type.Object({ id: Type.String(), status: Type.String(), authorizedAt: Type.Union([DateTime, Type.Null()]), card: Type.Union([Type.Object({ bin: Type.Union([Type.String(), Type.Null()]), last4: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]) }), Type.Null()]),
+  decision: Type.Union([Type.Object({ id: Type.String(), decision: Type.String(), score: Type.Integer(), reasons: Type.Array(Type.Object({ rule: Type.String(), message: Type.String(), effect: Type.String() })) }), Type.Null()]),
+});
+
+/** The risk review queue: held authorizations an analyst approves (capture) or rejects (void, label fraud). */
+export function reviewRoutes(orders: OrdersService, guards: Guards): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/v1/admin/risk/reviews', {
+      preHandler: guards.requireStaff('risk:review'),
+      schema: { tags: ['risk'], response: { 200: Type.Object({ data: Type.Array(Review) }), ...errors(401, 403) } },
+    }, async () => ({ data: await orders.listReviews() }));
+
+    app.post('/v1/admin/risk/reviews/:id/approve', {
+      preHandler: guards.requireStaff('risk:review'),
+      schema: { tags: ['risk'], summary: 'Approve: the authorization is captured and the order fulfilled', params: OrderId, body: Reason, response: { 200: OrderView, ...errors(400, 401, 403, 404, 409) } },
+    }, async (req) => {
+      await orders.approve(actorOf(principal(req)), req.params.id, req.body.reason, req.ip);
+      return orders.getForStaff(req.params.id);
+    });
+
+    app.post('/v1/admin/risk/reviews/:id/reject', {
+      preHandler: guards.requireStaff('risk:review'),
+      schema: { tags: ['risk'], summary: 'Reject: the authorization is voided, the order cancelled, its decision labelled fraud', params: OrderId, body: Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }), blacklist: Type.Optional(Type.Boolean()) }), response: { 200: OrderView, ...errors(400, 401, 403, 404, 409) } },
+    }, async (req) => {
+      await orders.reject(actorOf(principal(req)), req.params.id, req.body.reason, { blacklist: req.body.blacklist }, req.ip);
       return orders.getForStaff(req.params.id);
     });
   };

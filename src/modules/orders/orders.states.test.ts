@@ -6,7 +6,7 @@ import { assertTransition, canTransition } from '../../platform/states.ts';
 import { AppError } from '../../platform/errors.ts';
 
 const ORDER_ALLOWED: Array<[OrderStatus, OrderStatus]> = [
-  ['pending_payment', 'paid'], ['pending_payment', 'expired'], ['pending_payment', 'cancelled'],
+  ['pending_payment', 'paid'], ['pending_payment', 'on_hold'], ['pending_payment', 'expired'], ['pending_payment', 'cancelled'],
   ['paid', 'fulfilling'], ['paid', 'on_hold'], ['paid', 'refunded'],
   ['on_hold', 'paid'], ['on_hold', 'refunded'], ['on_hold', 'cancelled'],
   ['fulfilling', 'fulfilled'], ['fulfilling', 'failed'],

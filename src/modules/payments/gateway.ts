@@ -39,6 +39,8 @@ export interface GatewayEvent {
   amount: Money | null;
   created: Date;
   failureReason?: string;
+  /** The card used, when the gateway tells (BIN, last 4, a stable fingerprint — never the number). */
+  paymentMethod?: { type: string; bin?: string; last4?: string; fingerprint?: string } | null;
   raw: unknown;
 }
 

@@ -5,16 +5,26 @@ import type { PaymentStatus } from './payments.states.ts';
 export interface Payment {
   id: string; orderId: string; gateway: string; gatewayRef: string | null; status: PaymentStatus; amount: number; currency: string;
   capturedAmount: number | null; capturedCurrency: string | null; checkoutUrl: string | null; failureReason: string | null; createdAt: Date; updatedAt: Date;
+  method: { type: string | null; bin: string | null; last4: string | null; fingerprint: string | null }; authorizedAt: Date | null;
 }
 interface Row {
   id: string; order_id: string; gateway: string; gateway_ref: string | null; status: PaymentStatus; amount: number; currency: string;
   captured_amount: number | null; captured_currency: string | null; checkout_url: string | null; failure_reason: string | null; created_at: Date; updated_at: Date;
+  method_type: string | null; card_bin: string | null; card_last4: string | null; card_fingerprint: string | null; authorized_at: Date | null;
 }
 const toPayment = (r: Row): Payment => ({
   id: r.id, orderId: r.order_id, gateway: r.gateway, gatewayRef: r.gateway_ref, status: r.status, amount: r.amount, currency: r.currency,
   capturedAmount: r.captured_amount, capturedCurrency: r.captured_currency, checkoutUrl: r.checkout_url, failureReason: r.failure_reason,
   createdAt: r.created_at, updatedAt: r.updated_at,
+  method: { type: r.method_type, bin: r.card_bin, last4: r.card_last4, fingerprint: r.card_fingerprint }, authorizedAt: r.authorized_at,
 });
+
+/** What the gateway told about the card used (never the number). */
+export async function setMethod(sql: Sql, id: string, m: { type: string; bin?: string; last4?: string; fingerprint?: string }): Promise<void> {
+  await sql.query(
+    `UPDATE payments SET method_type = $2, card_bin = COALESCE($3, card_bin), card_last4 = COALESCE($4, card_last4), card_fingerprint = COALESCE($5, card_fingerprint) WHERE id = $1`,
+    [id, m.type, m.bin ?? null, m.last4 ?? null, m.fingerprint ?? null]);
+}
 
 export async function insert(sql: Sql, p: { id: string; orderId: string; gateway: string; amount: number; currency: string; actor: string }): Promise<void> {
   await sql.query(`INSERT INTO payments (id, order_id, gateway, status, amount, currency) VALUES ($1, $2, $3, 'pending', $4, $5)`, [p.id, p.orderId, p.gateway, p.amount, p.currency]);
@@ -55,7 +65,8 @@ export async function setGatewayRef(sql: Sql, id: string, ref: string, checkoutU
 export async function setStatus(sql: Sql, id: string, to: PaymentStatus, fields: { capturedAmount?: number; capturedCurrency?: string; failureReason?: string } = {}): Promise<void> {
   await sql.query(
     `UPDATE payments SET status = $2, captured_amount = COALESCE($3, captured_amount), captured_currency = COALESCE($4, captured_currency),
-            failure_reason = COALESCE($5, failure_reason), updated_at = now() WHERE id = $1`,
+            failure_reason = COALESCE($5, failure_reason), authorized_at = CASE WHEN $2 = 'authorized' THEN now() ELSE authorized_at END,
+            updated_at = now() WHERE id = $1`,
     [id, to, fields.capturedAmount ?? null, fields.capturedCurrency ?? null, fields.failureReason ?? null],
   );
 }

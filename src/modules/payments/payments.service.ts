@@ -130,7 +130,7 @@ export function createPaymentsService({ db, log, events, gateways, concurrency =
       return db.tx(async (trx) => {
         const row = await lockUnprocessed(trx, inboxId);
         if (!row) return 'already_processed';
-        const e = row.payload as { type: GatewayEvent['type']; paymentId: string | null; gatewayRef: string | null; amount: { amount: number; currency: string } | null; failureReason?: string; eventId: string };
+        const e = row.payload as { type: GatewayEvent['type']; paymentId: string | null; gatewayRef: string | null; amount: { amount: number; currency: string } | null; failureReason?: string; eventId: string; paymentMethod?: GatewayEvent['paymentMethod'] };
         let payment = e.paymentId ? await repo.get(trx, e.paymentId) : null;
         if (!payment && e.gatewayRef) payment = await repo.findByGatewayRef(trx, row.provider, e.gatewayRef);
         if (!payment || payment.gateway !== row.provider) {
@@ -141,6 +141,7 @@ export function createPaymentsService({ db, log, events, gateways, concurrency =
         await lockOrderScope(trx, payment.orderId);
         payment = (await repo.get(trx, payment.id, true))!;
         if (e.paymentId && e.gatewayRef && e.gatewayRef !== payment.gatewayRef) await repo.addRef(trx, row.provider, e.gatewayRef, payment.id);
+        if (e.paymentMethod && !payment.method.type) await repo.setMethod(trx, payment.id, e.paymentMethod);
         const target = EVENT_TARGET[e.type];
         const actor = `gateway:${row.provider}`;
         let outcome: string;

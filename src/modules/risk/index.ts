@@ -5,3 +5,4 @@ export { createRulesService, assertCompiles, type RulesService } from './rules.s
 export { createRiskService, maskCard, SLACK_JOB, type RiskService, type RiskDecision, type RiskSettings } from './risk.service.ts';
 export { riskRoutes } from './risk.routes.ts';
 export type { RiskEvent } from './risk.features.ts';
+export { isPrivateIp } from './features/ip-intel.ts';

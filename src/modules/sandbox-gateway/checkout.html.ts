@@ -1,11 +1,12 @@
 import { format } from '../../platform/money.ts';
+import { TEST_CARDS } from './test-cards.ts';
 import type { SandboxPayment } from './sandbox.repo.ts';
 
 /** Server-rendered hosted payment page of the sandbox gateway: no scripts, phone-friendly, clearly a test. */
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const STYLE = `
+const STYLE = `select,input{display:block;width:100%;padding:10px;border:1px solid #cbd5e1;border-radius:8px;font-size:16px;margin:4px 0 12px;box-sizing:border-box;background:#fff}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;color:#111827}
 .banner{background:#fde68a;color:#78350f;text-align:center;font-weight:600;font-size:14px;padding:10px 12px;border-bottom:1px solid #f59e0b}
@@ -56,14 +57,20 @@ const STATUS_TEXT: Record<SandboxPayment['status'], { text: string; cls: string 
 };
 
 /** The open payment: description, amount, Pay (#pay) and Decline (#decline). The form posts to this same URL. */
-export function checkoutPage(p: SandboxPayment): string {
+export function checkoutPage(p: SandboxPayment, error?: string): string {
   const amount = format({ amount: p.amount, currency: p.currency });
+  const options = TEST_CARDS.map((c, i) => `<option value="${esc(c.key)}"${i === 0 ? ' selected' : ''}>${esc(c.label)}</option>`).join('');
   return page(`Pay ${amount}`, `
 <p class="label">You are paying</p>
 <p class="desc">${esc(p.description || 'Order')}</p>
 <p class="label">Amount</p>
 <p class="amount">${esc(amount)}</p>
+${error ? `<p class="note" id="error" role="alert">${esc(error)}</p>` : ''}
 <form method="post">
+  <label class="label" for="card">Test card</label>
+  <select id="card" name="card">${options}</select>
+  <label class="label" for="cardNumber">…or another test card number</label>
+  <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="off" maxlength="23" placeholder="e.g. 4000 2212 3456 7890">
   <button id="pay" type="submit" name="action" value="pay">Pay ${esc(amount)}</button>
   <button id="decline" type="submit" name="action" value="decline">Decline</button>
 </form>

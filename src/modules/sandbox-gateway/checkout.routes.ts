@@ -32,12 +32,16 @@ export async function checkoutRoutes(app: FastifyInstance, opts: { service: Sand
     const action = req.body?.action;
     if (action !== 'pay' && action !== 'decline') return reply.redirect(`${req.params.id}`, 303);
     try {
-      const { payment, changed } = await service.completeCheckout(req.params.id, action);
+      const { payment, changed } = await service.completeCheckout(req.params.id, action, req.body?.cardNumber?.trim() || req.body?.card);
       // The first click moves the payment and sends the buyer back; a later click only shows the final state.
       if (changed) return reply.redirect(payment.returnUrl, 303);
       return html(reply, 200, finalPage(payment));
     } catch (err) {
       if (isAppError(err) && err.code === 'not_found') return html(reply, 404, notFoundPage());
+      if (isAppError(err) && err.code === 'validation_failed') {
+        const p = await service.getPayment(req.params.id);
+        return html(reply, 422, checkoutPage(p, err.message));
+      }
       throw err;
     }
   });

@@ -15,6 +15,8 @@ export interface SandboxPayment {
   authorizedAmount: number;
   capturedAmount: number;
   refundedAmount: number;
+  /** The card the buyer paid with (BIN, last 4, fingerprint), once they paid. */
+  paymentMethod: Record<string, unknown> | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -22,15 +24,19 @@ export interface SandboxPayment {
 interface PaymentRow {
   id: string; merchant_ref: string; amount: number; currency: string; status: SandboxStatus;
   capture_mode: 'automatic' | 'manual'; description: string; return_url: string;
-  authorized_amount: number; captured_amount: number; refunded_amount: number; created_at: Date; updated_at: Date;
+  authorized_amount: number; captured_amount: number; refunded_amount: number; payment_method: Record<string, unknown> | null; created_at: Date; updated_at: Date;
 }
 
 const toPayment = (r: PaymentRow): SandboxPayment => ({
   id: r.id, merchantRef: r.merchant_ref, amount: Number(r.amount), currency: r.currency, status: r.status,
   captureMode: r.capture_mode, description: r.description, returnUrl: r.return_url,
   authorizedAmount: Number(r.authorized_amount), capturedAmount: Number(r.captured_amount), refundedAmount: Number(r.refunded_amount),
-  createdAt: r.created_at, updatedAt: r.updated_at,
+  paymentMethod: r.payment_method ?? null, createdAt: r.created_at, updatedAt: r.updated_at,
 });
+
+export async function setPaymentMethod(sql: Sql, id: string, method: Record<string, unknown>): Promise<void> {
+  await sql.query(`UPDATE sandbox_payments SET payment_method = $2 WHERE id = $1`, [id, JSON.stringify(method)]);
+}
 
 export interface NewPayment {
   id: string; merchantRef: string; amount: number; currency: string; captureMode: 'automatic' | 'manual'; description: string; returnUrl: string;

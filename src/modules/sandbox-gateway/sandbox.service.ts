@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.ts';
 import { sha256Hex } from '../../platform/crypto.ts';
 import { assertTransition } from '../../platform/states.ts';
 import * as repo from './sandbox.repo.ts';
+import { cardMethod } from './test-cards.ts';
 import type { SandboxPayment } from './sandbox.repo.ts';
 import { EVENT_FOR_STATUS, SANDBOX_TRANSITIONS, type SandboxStatus } from './sandbox.states.ts';
 import type { CreatePaymentBody } from './sandbox.schema.ts';
@@ -89,11 +90,15 @@ export class SandboxService {
    * The buyer pressed Pay or Decline on the hosted page. Only an open payment changes;
    * a second click finds it final and changes nothing (no second event).
    */
-  async completeCheckout(id: string, action: 'pay' | 'decline'): Promise<{ payment: SandboxPayment; changed: boolean }> {
+  async completeCheckout(id: string, action: 'pay' | 'decline', card?: string): Promise<{ payment: SandboxPayment; changed: boolean }> {
     const out = await this.db.tx(async (trx) => {
-      const p = await repo.findPayment(trx, id, { forUpdate: true });
+      let p = await repo.findPayment(trx, id, { forUpdate: true });
       if (!p) throw new AppError('not_found', 'payment not found');
       if (p.status !== 'open') return { payment: p, changed: false };
+      const method = cardMethod(card);
+      if (!method) throw new AppError('validation_failed', 'that card number is not valid');
+      await repo.setPaymentMethod(trx, p.id, { ...method });
+      p = { ...p, paymentMethod: { ...method } };
       if (action === 'decline') return { payment: await this.transition(trx, p, 'failed', {}, p.amount, { failureReason: 'card_declined' }), changed: true };
       const next = p.captureMode === 'manual'
         ? await this.transition(trx, p, 'authorized', { authorizedAmount: p.amount }, p.amount)
@@ -154,7 +159,7 @@ export class SandboxService {
       id: eventId,
       type,
       created: Math.floor(Date.now() / 1000),
-      data: { paymentId: p.merchantRef, gatewayPaymentId: p.id, amount: eventAmount, currency: p.currency, ...extra },
+      data: { paymentId: p.merchantRef, gatewayPaymentId: p.id, amount: eventAmount, currency: p.currency, ...(p.paymentMethod ? { paymentMethod: p.paymentMethod } : {}), ...extra },
     });
     await repo.insertEvent(trx, { id: eventId, paymentId: p.id, type, body });
     return updated;

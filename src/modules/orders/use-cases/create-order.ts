@@ -7,7 +7,11 @@ import * as repo from '../orders.repo.ts';
 import type { OrdersDeps } from '../orders.deps.ts';
 import type { Lifecycle } from '../orders.lifecycle.ts';
 
-export interface CreateOrderInput { email: string; items: Array<{ productId: string; quantity: number }>; platformUserId?: string; currency?: string; gateway?: string }
+export interface CreateOrderInput {
+  email: string; items: Array<{ productId: string; quantity: number }>; platformUserId?: string; currency?: string; gateway?: string;
+  /** From the storefront, for the risk engine: a device id it keeps, and ms from page load to pay. */
+  deviceId?: string; checkoutDurationMs?: number;
+}
 export interface RequestMeta { ip: string | null; userAgent: string | null }
 
 /** A top-up needs a platform user that exists: the platform is asked (outside any transaction). */
@@ -74,6 +78,7 @@ export async function createOrder(d: OrdersDeps, { move, lockOrder }: Lifecycle,
     await repo.insertOrder(trx, {
       id: orderId, status: 'pending_payment', email, platform, platformUserId: platformUser?.userId ?? null, platformUserName: platformUser?.displayName ?? null,
       currency, totalAmount: total, clientSecretHash: sha256Hex(clientSecret), clientSecretEnc: d.cipher.encrypt(clientSecret), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      deviceId: input.deviceId ?? null, checkoutMs: input.checkoutDurationMs ?? null,
       expiresAt: new Date(Date.now() + d.settings.orderTtlSeconds * 1000),
     });
     await repo.insertHistory(trx, { orderId, from: null, to: 'pending_payment', actor: 'public', reason: 'order created' });

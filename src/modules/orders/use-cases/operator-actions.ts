@@ -38,11 +38,13 @@ export function operatorActions(d: OrdersDeps, { move, lockOrder, startFulfilmen
       }),
 
     /** paid | on_hold | failed → refunded; codes back to stock, money back to the buyer. */
-    refund: (actor: string, orderId: string, reason: string, ip?: string | null) =>
-      act(actor, orderId, 'order.refunded', { reason }, ip, async (trx, o) => {
-        await move(trx, o, 'refunded', actor, reason);
+    refund: (actor: string, orderId: string, reason: string, ip?: string | null, opts: { fraud?: boolean } = {}) =>
+      act(actor, orderId, 'order.refunded', { reason, fraud: opts.fraud ?? false }, ip, async (trx, o) => {
+        await move(trx, o, 'refunded', actor, opts.fraud ? `refunded as fraud: ${reason}` : reason);
         await catalog.releaseKeys(trx, orderId);
         await returnMoney(trx, orderId, reason);
+        // Refunded as fraud: the risk decisions about this order become labelled examples for backtests.
+        if (opts.fraud) await d.risk?.labelSubject(trx, orderId, 'fraud', `refunded as fraud: ${reason}`, actor);
       }),
 
     /** pending_payment | on_hold → cancelled; an open payment is voided, a captured one refunded. */

@@ -1,15 +1,28 @@
 import { raiseAlert } from '../../../platform/alerts.ts';
 import type { OrdersDeps } from '../orders.deps.ts';
 import type { Lifecycle } from '../orders.lifecycle.ts';
+import type { Sql } from '../../../platform/db/db.ts';
+import { RISK_HOLD } from './risk-check.ts';
 
 /**
  * How orders react to payments and deliveries. Each handler runs inside the emitter's transaction,
  * under the order's lock: the payment/delivery change and the order's move commit together.
  */
-export function registerReactions(d: OrdersDeps, { move, lockOrder, startFulfilmentIfRunning, sendFulfilledEmail }: Lifecycle): void {
+export function registerReactions(d: OrdersDeps, life: Lifecycle, checks: { queue: (trx: Sql, orderId: string, paymentId: string) => Promise<void> }): void {
+  const { move, lockOrder, startFulfilmentIfRunning, sendFulfilledEmail } = life;
   const { events, payments, fulfilment, catalog } = d;
   events.on('payment.captured', async (trx, e) => {
     const order = await lockOrder(trx, e.orderId);
+    // Approved in a risk review: the capture we asked for arrived; the order goes on to fulfilment.
+    if (order.status === 'on_hold' && order.holdReason === RISK_HOLD) {
+      if (!order.reviewApprovedAt) {
+        await raiseAlert(trx, { severity: 'critical', kind: 'payment.capture_without_approval', message: `Payment ${e.paymentId} captured for order ${order.id} still waiting for a risk review`, subjectId: order.id });
+        return;
+      }
+      const paid = await move(trx, order, 'paid', e.actor, `payment ${e.paymentId} captured after review approval`);
+      await startFulfilmentIfRunning(trx, paid, 'system');
+      return;
+    }
     if (order.status !== 'pending_payment') {
       // Money arrived for an order that no longer takes it (expired, cancelled, or already paid by another payment): give it back.
       await raiseAlert(trx, { severity: 'warning', kind: 'payment.late_or_extra', message: `Payment ${e.paymentId} captured for order ${order.id} in status ${order.status}; refunding it`, subjectId: order.id, details: { paymentId: e.paymentId } });
@@ -36,8 +49,10 @@ export function registerReactions(d: OrdersDeps, { move, lockOrder, startFulfilm
       await payments.request(trx, 'void', e.paymentId, 'amount_mismatch');
       return;
     }
-    // Decision point for capture. The risk engine plugs in here; without it, a matching authorization is captured.
-    await payments.request(trx, 'capture', e.paymentId, 'authorized amount matches order total');
+    // Decision point for capture: the risk engine decides (a job: it needs velocity counters); without it,
+    // a matching authorization is captured.
+    if (d.risk) await checks.queue(trx, order.id, e.paymentId);
+    else await payments.request(trx, 'capture', e.paymentId, 'authorized amount matches order total');
   });
 
   events.on('payment.refunded', async (trx, e) => {

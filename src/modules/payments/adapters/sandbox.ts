@@ -84,6 +84,11 @@ export class SandboxGateway implements PaymentGateway {
       raw: body,
     };
     if (typeof d.failureReason === 'string') event.failureReason = d.failureReason;
+    const pm = d.paymentMethod as Record<string, unknown> | undefined;
+    if (pm && typeof pm === 'object' && typeof pm.type === 'string') {
+      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      event.paymentMethod = { type: pm.type, bin: str(pm.bin), last4: str(pm.last4), fingerprint: str(pm.fingerprint) };
+    }
     return { ok: true, event };
   }
 
