@@ -6,7 +6,9 @@ import { launch, skipBrowser as skip } from './browser.ts';
 
 let t: TestApp;
 let browser: Browser;
-before(async () => { if (skip) return; t = await startTestApp(); browser = await launch(); });
+// The storefront as a new user gets it: the risk engine on (its default), a normal browser.
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+before(async () => { if (skip) return; t = await startTestApp({ RISK: 'true' }); browser = await launch(); });
 after(async () => { await browser?.close(); await t?.close(); });
 
 async function openProduct(page: Page, sku: string) {
@@ -18,7 +20,7 @@ async function openProduct(page: Page, sku: string) {
 }
 
 test('storefront (phone size): a top-up — the user id is checked as it is typed, pay on the gateway page, the order page turns to delivered by itself', { skip }, async () => {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, userAgent: CHROME });
   await openProduct(page, 'demo-coins-1200-api');
   const uid = page.getByTestId('platform-user-id-input');
   await uid.fill('nobody.here');
@@ -38,7 +40,7 @@ test('storefront (phone size): a top-up — the user id is checked as it is type
 });
 
 test('storefront: a game key — delivered code shown on the order page', { skip }, async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ userAgent: CHROME });
   await openProduct(page, 'starfall-odyssey-key');
   await page.getByTestId('email-input').fill('keys@example.com');
   await page.getByTestId('pay-button').click();
@@ -50,11 +52,18 @@ test('storefront: a game key — delivered code shown on the order page', { skip
   const orderId = new URL(page.url()).pathname.split('/').pop()!;
   const admin = await t.request('GET', `/v1/admin/orders/${orderId}`, { token: t.adminToken });
   assert.equal(admin.body.fulfilments[0].delivered.codes[0], code.trim());
+  // the risk engine saw the checkout as the storefront described it
+  const decisions = await t.request('GET', '/v1/admin/risk/decisions?kind=checkout', { token: t.adminToken });
+  const d = decisions.body.data.find((x: any) => x.subjectId === orderId);
+  assert.equal(d.decision, 'allow');
+  assert.match(d.features['device.id'], /^dev_/);
+  assert.ok(d.features['checkout.duration_ms'] > 0);
+  assert.equal(d.features['user_agent.is_bot'], false);
   await page.close();
 });
 
 test('storefront: the server refuses what the page would not send (validation on both sides)', { skip }, async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ userAgent: CHROME });
   await openProduct(page, 'starfall-odyssey-key');
   await page.getByTestId('email-input').fill('not-an-email');
   await page.getByTestId('pay-button').click();

@@ -147,6 +147,9 @@ export interface CreateOrderInput {
   email: string;
   items: { productId: string; quantity: number }[];
   platformUserId?: string;
+  /** For the risk engine: a device id this browser keeps, and ms from page load to pay. */
+  deviceId?: string;
+  checkoutDurationMs?: number;
 }
 
 export interface CreatedOrder {

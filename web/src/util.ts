@@ -40,3 +40,25 @@ export function storageRemove(store: Storage, key: string): void {
 }
 
 export const orderSecretKey = (id: string) => `tollgate.order.${id}`;
+
+const PAGE_LOADED_AT = performance.now();
+
+/** Milliseconds since this page was loaded (how long the buyer took to check out). */
+export function msSincePageLoad(): number {
+  return Math.round(performance.now() - PAGE_LOADED_AT);
+}
+
+/** A random id this browser keeps (risk signal: the same device behind many checkouts). */
+export function deviceId(): string {
+  const key = 'tollgate.device';
+  try {
+    let id = localStorage.getItem(key);
+    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+      id = `dev_${uuid().replace(/-/g, '')}`;
+      localStorage.setItem(key, id);
+    }
+    return id;
+  } catch {
+    return `dev_${uuid().replace(/-/g, '')}`;
+  }
+}

@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, createOrder, sentence, type CreateOrderInput, type PublicProduct } from '../api.ts';
 import { formatCoins, formatMoney, multiplyMoney } from '../format.ts';
-import { isEmail, orderSecretKey, storageSet, uuid } from '../util.ts';
+import { deviceId, isEmail, msSincePageLoad, orderSecretKey, storageSet, uuid } from '../util.ts';
 import { UserIdStatus } from './UserIdStatus.tsx';
 import { useUserLookup } from './useUserLookup.ts';
 
@@ -39,7 +39,7 @@ export function CheckoutForm({ product, onBack }: { product: PublicProduct; onBa
   const [busy, setBusy] = useState(false);
   const [redirecting, setRedirecting] = useState(false);
   const [serverError, setServerError] = useState<ApiError | null>(null);
-  const attempt = useRef<{ fingerprint: string; key: string } | null>(null);
+  const attempt = useRef<{ fingerprint: string; key: string; durationMs: number } | null>(null);
   const lookup = useUserLookup(isTopup ? product.platform : null, userId);
   const ids = { qty: useId(), uid: useId(), email: useId() };
 
@@ -64,14 +64,16 @@ export function CheckoutForm({ product, onBack }: { product: PublicProduct; onBa
       email: email.trim(),
       items: [{ productId: product.id, quantity: qty }],
       ...(isTopup ? { platformUserId: userId.trim() } : {}),
+      deviceId: deviceId(),
     };
     // One idempotency key per submission attempt; a retry of the very same request reuses it.
     const fingerprint = JSON.stringify(input);
-    if (!attempt.current || attempt.current.fingerprint !== fingerprint) attempt.current = { fingerprint, key: uuid() };
+    if (!attempt.current || attempt.current.fingerprint !== fingerprint) attempt.current = { fingerprint, key: uuid(), durationMs: msSincePageLoad() };
     setBusy(true);
     setServerError(null);
     try {
-      const order = await createOrder(input, attempt.current.key);
+      // the retry of an attempt sends exactly the same body (Idempotency-Key semantics)
+      const order = await createOrder({ ...input, checkoutDurationMs: attempt.current.durationMs }, attempt.current.key);
       storageSet(localStorage, orderSecretKey(order.id), order.clientSecret);
       setRedirecting(true);
       if (order.payment?.checkoutUrl) window.location.assign(order.payment.checkoutUrl);
