@@ -14,6 +14,10 @@ import { sandboxPay } from '../../src/modules/sandbox-gateway/index.ts';
  * same database, and check that every paid order ends fulfilled exactly once.
  */
 const ADMIN = { email: 'admin@crash.test', password: 'crash-test-password' };
+// The default configuration runs: risk engine on, authorize → decide → capture. Buyers use a browser and
+// each their own card (one card buying 20 times in a minute would rightly be held for review).
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const card = (i: number) => `40002212${String(100000 + i).padStart(8, '0')}`;
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
@@ -53,7 +57,7 @@ test('SIGKILL while jobs are in flight, start again: every paid order ends fulfi
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const r = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(base + path, { method, headers: { 'user-agent': BROWSER, ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: r.status, body: (await r.json()) as any };
   };
   let server = await startServer(env, port);
@@ -75,9 +79,9 @@ test('SIGKILL while jobs are in flight, start again: every paid order ends fulfi
       orders.push(k.body);
     }
     // Every buyer pays; the server is killed while webhooks and deliveries are being processed.
-    const pays = orders.map((o) => {
+    const pays = orders.map((o, i) => {
       const m = /^(.*\/sandbox)\/checkout\/([^/?#]+)/.exec(o.payment.checkoutUrl)!;
-      return sandboxPay(m[1], m[2], 'pay').catch(() => undefined);
+      return sandboxPay(m[1], m[2], 'pay', card(i)).catch(() => undefined);
     });
     await Promise.all(pays);
     await new Promise((r) => setTimeout(r, 150));
@@ -146,13 +150,13 @@ test('SIGTERM: the server stops claiming, finishes the delivery in flight, then 
   try {
     const products = (await (await fetch(`${base}/v1/products`)).json()).data;
     const coins = products.find((p: any) => p.sku === 'demo-coins-100');
-    const r = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'term@test.local', items: [{ productId: coins.id, quantity: 1 }], platformUserId: 'ines.silva' }) });
+    const r = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': BROWSER }, body: JSON.stringify({ email: 'term@test.local', items: [{ productId: coins.id, quantity: 1 }], platformUserId: 'ines.silva' }) });
     const o = await r.json();
     const m = /^(.*\/sandbox)\/checkout\/([^/?#]+)/.exec(o.payment.checkoutUrl)!;
-    await sandboxPay(m[1], m[2], 'pay');
+    await sandboxPay(m[1], m[2], 'pay', card(999));
     // wait until the browser delivery is under way
     const view = async () => (await (await fetch(`${base}/v1/orders/${o.id}`, { headers: { authorization: `Bearer ${o.clientSecret}` } })).json());
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 400; i++) {
       const v = await view();
       if (v.status === 'fulfilling' && v.fulfilments[0]?.status === 'in_progress') break;
       await new Promise((res) => setTimeout(res, 25));

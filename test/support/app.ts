@@ -42,7 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', ADMIN_EMAIL: 'admin@test.local', ADMIN_PASSWORD: 'admin-password-1',
     RATE_LIMIT_PER_MINUTE: '100000', ORDER_TTL_SECONDS: '900',
     // The core's tests exercise orders, payments and fulfilment without risk decisions; risk tests turn it on.
-    RISK: 'false', ...env,
+    RISK: 'false', SANDBOX_CAPTURE: 'automatic', ...env,
   });
   const tg = await buildApp(config, { db });
   await tg.app.listen({ port, host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cardMethod } from './test-cards.ts';
 import { testDb } from '../../../test/support/db.ts';
 import type { Db } from '../../platform/db/db.ts';
 import { newId } from '../../platform/ids.ts';
@@ -50,7 +51,7 @@ describe('sandbox webhook delivery', () => {
     assert.deepEqual(verifySignature(sbx.webhookSecret, sig, w.raw), { ok: true });
     assert.equal(verifySignature('another-secret', sig, w.raw).ok, false);
     assert.equal(w.body.type, 'payment.succeeded');
-    assert.deepEqual(w.body.data, { paymentId: p.merchantRef, gatewayPaymentId: p.id, amount: 2500, currency: 'EUR' });
+    assert.deepEqual(w.body.data, { paymentId: p.merchantRef, gatewayPaymentId: p.id, amount: 2500, currency: 'EUR', paymentMethod: cardMethod(undefined) });
     assert.ok(Math.abs(w.body.created - Date.now() / 1000) < 10);
     const rows = await waitFor(async () => {
       const r = await eventRows(sbx, p.id);

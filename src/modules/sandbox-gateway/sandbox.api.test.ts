@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cardMethod } from './test-cards.ts';
 import { testDb } from '../../../test/support/db.ts';
 import type { Db } from '../../platform/db/db.ts';
 import { newId } from '../../platform/ids.ts';
@@ -113,7 +114,8 @@ describe('sandbox API', () => {
     assert.match(await again.text(), /data-status="succeeded"/);
     const evs = await events(p.body.id);
     assert.deepEqual(evs.map((e) => e.type), ['payment.succeeded']);
-    assert.deepEqual(evs[0].body.data, { paymentId: p.body.merchantRef, gatewayPaymentId: p.body.id, amount: 1234, currency: 'USD' });
+    // the card the buyer chose (default test card): BIN, last 4 and a fingerprint — never the number
+    assert.deepEqual(evs[0].body.data, { paymentId: p.body.merchantRef, gatewayPaymentId: p.body.id, amount: 1234, currency: 'USD', paymentMethod: cardMethod(undefined) });
     assert.match(evs[0].body.id, /^evt_/);
     assert.equal(typeof evs[0].body.created, 'number');
     // events can also be listed by the merchant's reference
