@@ -36,6 +36,7 @@ import { SandboxGateway } from './modules/payments/adapters/sandbox.ts';
 import { createFulfilmentService, agentRoutes, DELIVER_JOB, queueFor, type DeliverPayload } from './modules/fulfilment/index.ts';
 import { createOrdersService, ordersRoutes, reviewRoutes, EMAIL_JOB, RISK_CHECK_JOB } from './modules/orders/index.ts';
 import { opsRoutes } from './modules/ops/index.ts';
+import { createCardsService, cardsRoutes, processorRoutes } from './modules/cards/index.ts';
 import { DemoPlatformDirectory, DemoPlatformApiTransfers } from './modules/platforms/demo.ts';
 import { DemoPlatformBrowserTransfers } from './modules/platforms/demo-browser.ts';
 import type { PlatformDirectory, PlatformTransfers } from './modules/platforms/directory.ts';
@@ -60,7 +61,7 @@ export interface Tollgate {
   /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
   close(): Promise<void>;
   /** The module services (the CLI, benchmarks and tests drive use cases directly). */
-  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService> };
+  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService> };
   /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
   generatedAdmin: { email: string; password?: string } | null;
 }
@@ -119,6 +120,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     risk: config.risk.enabled ? risk : null, lists, wake: () => worker.wake(),
     settings: { orderTtlSeconds: config.orderTtlSeconds, publicUrl: config.publicUrl, defaultCurrency: config.storeCurrency, defaultGateway: config.paymentGateway, captureMethod: config.sandbox.capture, emailTransport: email.name, authHoldHours: config.authHoldHours },
   });
+  const cards = createCardsService({
+    db, log, clock: systemClock, cipher, risk: config.risk.enabled ? risk : null, decisionBudgetMs: config.cards.decisionBudgetMs,
+    notify: { emailTransport: email.name, emailJob: EMAIL_JOB },
+  });
+  events.on('risk.freeze_card', (trx, e) => cards.onRiskFreeze(trx, e)); // inside the decision's transaction
 
   // --- jobs ---
   for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
@@ -196,6 +202,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(webhookRoutes(payments));
   await app.register(riskRoutes(risk, rules, lists, guards));
   await app.register(reviewRoutes(orders, guards));
+  await app.register(cardsRoutes(cards, guards));
+  await app.register(processorRoutes(cards, { secret: secrets.cardProcessorSecret, stripeIssuingSecret: config.cards.stripeIssuingWebhookSecret }));
 
   // --- the stand-ins for outside services, served by the same process for `npm start` ---
   await app.register(demoPlatformPlugin({ db, partnerKey: secrets.demoPlatformPartnerKey, sellerPassword: secrets.demoSellerPassword }), { prefix: '/demo-platform' });
@@ -231,7 +239,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app, ctx, generatedAdmin,
-    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists },
+    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards },
     startBackground() {
       if (config.workers.enabled) worker.start();
       sandbox.start();

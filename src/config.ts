@@ -45,6 +45,9 @@ const EnvSchema = Type.Object({
   RISK: Type.Optional(Bool),
   DB_POOL_SIZE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   AUTH_HOLD_HOURS: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' })),
+  CARD_PROCESSOR_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  CARD_DECISION_BUDGET_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  STRIPE_ISSUING_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 8 })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -89,6 +92,14 @@ export interface Config {
   dbPoolSize: number;
   /** How long an authorization held for review is kept before it is voided. */
   authHoldHours: number;
+  cards: {
+    /** HMAC secret of the card processor's Tollgate-Signature (generated and stored on first start when unset). */
+    processorSecret?: string;
+    /** A card authorization decision longer than this gets the card program's fallback answer. */
+    decisionBudgetMs: number;
+    /** Signing secret of the Stripe Issuing synchronous webhook (enables /v1/webhooks/stripe-issuing). */
+    stripeIssuingWebhookSecret?: string;
+  };
 }
 
 const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === 'true' || v === '1');
@@ -146,9 +157,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: Math.max(2, Number(e.DB_POOL_SIZE ?? 20)),
     authHoldHours: Number(e.AUTH_HOLD_HOURS ?? 72),
     risk: { enabled: truthy(e.RISK, true), autoCaptureLimitUsd: Number(e.FRAUD_AUTO_CAPTURE_LIMIT_USD ?? 500) },
+    cards: { processorSecret: e.CARD_PROCESSOR_SECRET, decisionBudgetMs: Number(e.CARD_DECISION_BUDGET_MS ?? 1000), stripeIssuingWebhookSecret: e.STRIPE_ISSUING_WEBHOOK_SECRET },
     ...overrides,
   };
   if (cfg.port < 0 || cfg.port > 65535) throw new ConfigError('PORT must be 0..65535');
+  if (cfg.cards.decisionBudgetMs < 1 || cfg.cards.decisionBudgetMs > 10_000) throw new ConfigError('CARD_DECISION_BUDGET_MS must be 1..10000');
   if (cfg.workers.concurrency < 1) throw new ConfigError('WORKER_CONCURRENCY must be >= 1');
   if (cfg.paymentGateway === 'stripe' && (!cfg.stripe.secretKey || !cfg.stripe.webhookSecret)) throw new ConfigError('PAYMENT_GATEWAY=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
   return Object.freeze(cfg);

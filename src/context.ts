@@ -16,7 +16,9 @@ export interface Secrets {
   demoPlatformPartnerKey: string;
   /** Password of the demo platform's seller account used by the browser driver. */
   demoSellerPassword: string;
-  /** Signature secret for card processor calls (risk issue) and other HMAC uses. */
+  /** HMAC secret of the card processor's Tollgate-Signature (CARD_PROCESSOR_SECRET). */
+  cardProcessorSecret: string;
+  /** AES-256-GCM key of the fields encrypted at rest (ENCRYPTION_KEY). */
   encryptionKey: Buffer;
 }
 

@@ -108,3 +108,25 @@ test('backtest: a draft rule over the stored decisions counts matches by decisio
   const bad = await t.request('POST', '/v1/admin/risk/backtest', { token: t.adminToken, body: { expression: 'amount.usd >', from, to } });
   assert.equal(bad.status, 422);
 });
+
+test('automatic capture: money is taken at once, the risk engine still decides before delivery — a block refunds it', async () => {
+  const auto = await startTestApp({ RISK: 'true', SANDBOX_CAPTURE: 'automatic' });
+  try {
+    const p = await auto.product('gift-card-50k');
+    const ok = await auto.createOrder({ email: `auto${Date.now()}@example.com`, items: [{ productId: p.id, quantity: 1 }] }, UA);
+    await auto.pay(ok.body.payment.checkoutUrl);
+    const done = await auto.waitForOrder(ok.body.id, ok.body.clientSecret, 'fulfilled');
+    assert.deepEqual(done.history.map((h: any) => h.to), ['pending_payment', 'paid', 'fulfilling', 'fulfilled']);
+    const bot = await auto.createOrder({ email: `autobot${Date.now()}@example.com`, items: [{ productId: p.id, quantity: 1 }] }, { 'user-agent': 'curl/8.4.0' });
+    await auto.pay(bot.body.payment.checkoutUrl, 'pay', '4000221234560001');
+    const refunded = await auto.waitForOrder(bot.body.id, bot.body.clientSecret, 'refunded');
+    assert.match(refunded.history.at(-1).reason, /blocked by risk/);
+    for (let i = 0; i < 100; i++) {
+      if ((await auto.order(bot.body.id, bot.body.clientSecret)).payment.status === 'refunded') break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal((await auto.order(bot.body.id, bot.body.clientSecret)).payment.status, 'refunded');
+  } finally {
+    await auto.close();
+  }
+});

@@ -35,7 +35,9 @@ export function registerReactions(d: OrdersDeps, life: Lifecycle, checks: { queu
       await raiseAlert(trx, { severity: 'warning', kind: 'order.amount_mismatch', message: `Order ${order.id} paid ${e.amount} ${e.currency}, expected ${order.totalAmount} ${order.currency}`, subjectId: order.id });
       return;
     }
-    await startFulfilmentIfRunning(trx, paid, 'system');
+    // Captured at once (automatic capture): the risk engine still decides before anything is delivered.
+    if (d.risk) await checks.queue(trx, order.id, e.paymentId);
+    else await startFulfilmentIfRunning(trx, paid, 'system');
   });
 
   events.on('payment.authorized', async (trx, e) => {

@@ -13,7 +13,7 @@ export const RISK_HOLD = 'risk_review';
  * allow (and within the auto-capture limit) → capture → fulfil; review → order on hold, payment stays
  * authorized, an analyst decides; block → void, order cancelled with the reasons.
  */
-export function riskCheck(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
+export function riskCheck(d: OrdersDeps, { move, lockOrder, startFulfilmentIfRunning }: Lifecycle) {
   const { db, payments, catalog } = d;
 
   /** Called inside the payment transaction when an authorization arrives: queue the decision (it needs outside calls). */
@@ -27,7 +27,10 @@ export function riskCheck(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
     const order = await repo.getOrder(db, payload.orderId);
     const pay = await payments.get(payload.paymentId);
     if (!order || !pay) return { skipped: 'order or payment not found' };
-    if (order.status !== 'pending_payment' || pay.status !== 'authorized') return { skipped: `order ${order.status}, payment ${pay.status}` };
+    // Two moments: an authorization (decide before capturing) or, with automatic capture, a capture (decide
+    // before delivering; money already taken is refunded on block).
+    const captured = order.status === 'paid' && pay.status === 'captured';
+    if (!captured && (order.status !== 'pending_payment' || pay.status !== 'authorized')) return { skipped: `order ${order.status}, payment ${pay.status}` };
 
     // A retried job reuses the decision already made for this order: one decision, velocity counted once.
     const prior = await risk.latestFor(order.id);
@@ -44,6 +47,21 @@ export function riskCheck(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
 
     return db.tx(async (trx) => {
       const o: Order = await lockOrder(trx, order.id);
+      if (captured) {
+        if (o.status !== 'paid') return { skipped: `order became ${o.status}` };
+        if (decision.decision === 'block') {
+          await move(trx, o, 'refunded', 'risk', `blocked by risk decision ${decision.id} (score ${decision.score}: ${rules})`);
+          await catalog.releaseKeys(trx, o.id);
+          await payments.request(trx, 'refund', pay.id, 'blocked by risk');
+          return { decision: 'block', decisionId: decision.id };
+        }
+        if (decision.decision === 'review' || usd === null || usd > limit) {
+          await move(trx, o, 'on_hold', 'risk', `risk review before delivery: score ${decision.score} (${rules}); decision ${decision.id}`, RISK_HOLD);
+          return { decision: 'review', decisionId: decision.id };
+        }
+        await startFulfilmentIfRunning(trx, o, 'system');
+        return { decision: 'allow', decisionId: decision.id };
+      }
       if (o.status !== 'pending_payment') {
         await payments.request(trx, 'void', pay.id, `order is ${o.status}`);
         return { skipped: `order became ${o.status}` };

@@ -11,7 +11,7 @@ import { isPrivateIp } from '../../risk/index.ts';
  * paid → fulfil) or rejects (void → cancelled, the decision labelled fraud, optionally the buyer blocked).
  * Holds nobody reviews before the authorization runs out are voided.
  */
-export function riskReview(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
+export function riskReview(d: OrdersDeps, { move, lockOrder, startFulfilmentIfRunning }: Lifecycle) {
   const { db, payments, catalog, lists } = d;
 
   return {
@@ -35,12 +35,14 @@ export function riskReview(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
         const o = await lockOrder(trx, orderId);
         if (o.status !== 'on_hold' || o.holdReason !== RISK_HOLD) throw new AppError('conflict', 'this order is not waiting for a risk review');
         if (o.reviewApprovedAt) return; // approving twice is harmless
-        const pay = (await payments.listForOrder(trx, orderId)).find((p) => p.status === 'authorized');
-        if (!pay) throw new AppError('conflict', 'the order has no authorized payment to capture');
+        const pays = await payments.listForOrder(trx, orderId);
+        const pay = pays.find((p) => p.status === 'authorized') ?? pays.find((p) => p.status === 'captured');
+        if (!pay) throw new AppError('conflict', 'the order has no payment to capture');
         await repo.markReviewApproved(trx, orderId, actor);
         await audit(trx, { actor, action: 'risk.review_approved', subjectId: orderId, details: { reason, paymentId: pay.id }, ip });
         await d.risk?.labelSubject(trx, orderId, 'legit', `approved in review: ${reason}`, actor);
-        await payments.request(trx, 'capture', pay.id, `approved in review by ${actor}`);
+        if (pay.status === 'authorized') await payments.request(trx, 'capture', pay.id, `approved in review by ${actor}`);
+        else await startFulfilmentIfRunning(trx, await move(trx, o, 'paid', actor, `approved in review: ${reason}`), actor); // already captured
       });
     },
 
@@ -50,9 +52,10 @@ export function riskReview(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
         const o = await lockOrder(trx, orderId);
         if (o.status !== 'on_hold' || o.holdReason !== RISK_HOLD) throw new AppError('conflict', 'this order is not waiting for a risk review');
         await audit(trx, { actor, action: 'risk.review_rejected', subjectId: orderId, details: { reason, blacklist: opts.blacklist ?? false }, ip });
-        await move(trx, o, 'cancelled', actor, `rejected in risk review: ${reason}`);
-        await catalog.releaseKeys(trx, orderId);
         const pays = await payments.listForOrder(trx, orderId);
+        // money already captured goes back (refunded); an authorization is simply voided (cancelled)
+        await move(trx, o, pays.some((p) => p.status === 'captured') ? 'refunded' : 'cancelled', actor, `rejected in risk review: ${reason}`);
+        await catalog.releaseKeys(trx, orderId);
         for (const p of pays) {
           if (p.status === 'authorized' || p.status === 'pending') await payments.request(trx, 'void', p.id, 'rejected in risk review');
           else if (p.status === 'captured') await payments.request(trx, 'refund', p.id, 'rejected in risk review');
@@ -81,6 +84,7 @@ export function riskReview(d: OrdersDeps, { move, lockOrder }: Lifecycle) {
       for (const held of await repo.onHoldFor(db, RISK_HOLD, 200)) {
         const pays = await payments.listForOrder(db, held.id);
         const auth = pays.find((p) => p.status === 'authorized');
+        if (pays.some((p) => p.status === 'captured')) continue; // money already taken: stays for a human to decide
         if (held.reviewApprovedAt || (auth?.authorizedAt && auth.authorizedAt.getTime() > cutoff) || (!auth && held.updatedAt.getTime() > cutoff)) continue;
         await db.tx(async (trx) => {
           const o = await lockOrder(trx, held.id);

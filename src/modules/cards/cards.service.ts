@@ -1,0 +1,29 @@
+import type { CardsDeps } from './cards.deps.ts';
+import * as authRepo from './authorizations.repo.ts';
+import { manageCards } from './use-cases/manage-cards.ts';
+import { authorizer } from './use-cases/authorize.ts';
+import { transactionRecorder } from './use-cases/record-transaction.ts';
+import { autoFreeze } from './use-cases/auto-freeze.ts';
+import { reconcile } from './use-cases/reconcile.ts';
+
+export type { CardsDeps } from './cards.deps.ts';
+
+/** The cards module's use cases (seed 002): one file each under use-cases/. */
+export function createCardsService(d: CardsDeps) {
+  const manage = manageCards(d);
+  const auth = authorizer(d);
+  return {
+    ...manage,
+    authorize: auth.authorize,
+    decisionStats: auth.stats,
+    ...transactionRecorder(d),
+    ...autoFreeze(manage),
+    ...reconcile(d),
+    listAuthorizations: (f: authRepo.AuthorizationFilter) => authRepo.listAuthorizations(d.db, f),
+    async getAuthorization(id: string) {
+      const a = await authRepo.getAuthorization(d.db, id);
+      return a ? { ...a, transactions: await authRepo.transactionsOf(d.db, id) } : null;
+    },
+  };
+}
+export type CardsService = ReturnType<typeof createCardsService>;

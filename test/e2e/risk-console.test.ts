@@ -1,0 +1,139 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { launch, skipBrowser as skip } from './browser.ts';
+
+// The risk console: rule editor with live compile errors and a backtest; the review queue of held checkouts.
+// The risk engine blocks HeadlessChrome as a bot, so the browser (and the API buyer) say they are Chrome.
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+
+let t: TestApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+before(async () => {
+  if (skip) return;
+  // Auth-capture: the sandbox only authorizes; the risk check captures, or holds for review above 5 USD.
+  t = await startTestApp({ RISK: 'true', SANDBOX_CAPTURE: 'manual', FRAUD_AUTO_CAPTURE_LIMIT_USD: '5' });
+  browser = await launch();
+  context = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  // One signed-in tab for the file (the console keeps its session in sessionStorage, per tab).
+  await page.goto(`${t.url}/console`);
+  await page.getByTestId('login-email').fill('admin@test.local');
+  await page.getByTestId('login-password').fill('admin-password-1');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('console-header').waitFor();
+});
+after(async () => { await context?.close(); await browser?.close(); await t?.close(); });
+
+/** Stores a checkout decision through the API (a residential US IP, a human pace) so a backtest has data. */
+async function evaluate(email: string, usd: number, ip: string) {
+  const r = await t.request('POST', '/v1/risk/evaluate', {
+    token: t.adminToken,
+    body: { kind: 'checkout', email, ip, userAgent: CHROME, checkoutDurationMs: 40_000, amount: { amount: usd * 100, currency: 'USD' } },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+test('rule editor: a compile error shows its line and column and is marked; fixed, the rule saves and is listed; a backtest counts matches', { skip }, async () => {
+  await evaluate('first@mailinator.com', 200, '73.10.1.9');
+  await evaluate('second@mailinator.com', 150, '73.10.2.9');
+  await evaluate('third@gmail.com', 300, '73.10.3.9');
+
+  await page.getByTestId('nav-risk-rules').click();
+  await page.getByTestId('rules-table').waitFor();
+  assert.ok(await page.locator('[data-testid=rule-row][data-name="Bot user agent"]').count() === 1, 'the built-in pack is listed');
+  await page.getByTestId('rule-new').click();
+  await page.getByTestId('rule-editor').waitFor();
+
+  await page.getByTestId('rule-name').fill('Big disposable checkout');
+  const expr = page.getByTestId('rule-expression');
+  await expr.fill('amount.usd > 100 and\n  email.domian == "mailinator.com"');
+  const err = page.getByTestId('expr-error');
+  await err.waitFor();
+  assert.equal(await err.getAttribute('data-line'), '2');
+  assert.equal(await err.getAttribute('data-column'), '3');
+  assert.match(await page.getByTestId('expr-error-location').innerText(), /Line 2, column 3/);
+  assert.match(await page.getByTestId('expr-error-message').innerText(), /email\.domain/, 'suggests the right feature');
+  assert.equal(await page.getByTestId('expr-mark').innerText(), 'email.domian', 'the wrong path is marked in the editor');
+  assert.equal(await expr.getAttribute('aria-invalid'), 'true');
+
+  await expr.fill('amount.usd > 100 and\n  email.domain == "mailinator.com"');
+  await page.getByTestId('expr-ok').waitFor();
+  assert.equal(await err.count(), 0);
+  assert.match(await page.getByTestId('expr-ok').innerText(), /amount\.usd/);
+
+  await page.getByTestId('rule-action-select').selectOption('review');
+  await page.getByTestId('rule-mode-shadow').check();
+  await page.getByTestId('rule-save').click();
+
+  await page.getByTestId('rule-saved').waitFor();
+  const row = page.locator('[data-testid=rule-row][data-name="Big disposable checkout"]');
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-mode'), 'shadow');
+  assert.equal(await row.locator('[data-testid=rule-action]').getAttribute('data-action'), 'review');
+  const saved = (await t.request('GET', '/v1/admin/risk/rules', { token: t.adminToken })).body.data.find((r: any) => r.name === 'Big disposable checkout');
+  assert.equal(saved.expression, 'amount.usd > 100 and\n  email.domain == "mailinator.com"');
+
+  // quick toggle from the list: shadow → active
+  await row.getByTestId('rule-mode-to-active').click();
+  await page.locator('[data-testid=rule-row][data-name="Big disposable checkout"][data-mode=active]').waitFor();
+
+  // open it again: version history, then backtest over the last 7 days (the default range)
+  await row.getByTestId('rule-link').click();
+  await page.locator('[data-testid=rule-version]').first().waitFor();
+  assert.equal(await page.getByTestId('rule-version').count(), 2, 'created (v1) and switched to active (v2)');
+  await page.getByTestId('backtest-run').click();
+  const result = page.getByTestId('backtest-result');
+  await result.waitFor();
+  assert.ok(Number(await result.getAttribute('data-evaluated')) >= 3, 'every stored decision of the period is evaluated');
+  assert.equal(await result.getAttribute('data-matched'), '2', 'the two large mailinator checkouts match');
+  assert.equal((await page.getByTestId('bt-matched').innerText()).split(/\s/)[0], '2');
+  assert.equal(await page.getByTestId('bt-allow').innerText(), '2');
+});
+
+test('review queue: a held checkout is approved from the console and the order is delivered', { skip }, async () => {
+  const p = await t.product('starfall-odyssey-key'); // ≈ 14 USD, above the 5 USD auto-capture limit
+  const o = await t.createOrder(
+    { email: 'held.buyer@example.com', items: [{ productId: p.id, quantity: 1 }], deviceId: `dev_e2e_${Date.now()}`, checkoutDurationMs: 25_000 },
+    { 'user-agent': CHROME },
+  );
+  assert.equal(o.status, 201, JSON.stringify(o.body));
+  await t.pay(o.body.payment.checkoutUrl);
+  const held = await t.waitForOrder(o.body.id, o.body.clientSecret, 'on_hold');
+  assert.equal(held.holdReason, 'risk_review');
+
+  await page.getByTestId('nav-risk-reviews').click();
+  const item = page.locator(`[data-testid=review-item][data-order-id="${o.body.id}"]`);
+  await item.waitFor();
+  assert.match(await item.getByTestId('review-card').innerText(), /^\d{6}…\d{4}$/, 'card shown as BIN…last4');
+  assert.match(await item.getByTestId('review-amount').innerText(), /225/);
+  assert.ok(await item.getByTestId('score').count() === 1);
+  assert.equal(await item.getByTestId('review-order-link').getAttribute('href'), `/console/orders/${o.body.id}`);
+
+  await item.getByTestId('review-approve').click();
+  await item.getByTestId('review-approve-reason').fill('known customer, e2e');
+  await item.getByTestId('review-approve-confirm').click();
+  await page.getByTestId('review-done').waitFor();
+
+  const done = await t.waitForOrder(o.body.id, o.body.clientSecret, 'fulfilled');
+  assert.deepEqual(done.history.map((h: any) => h.to), ['pending_payment', 'on_hold', 'paid', 'fulfilling', 'fulfilled']);
+  await page.getByTestId('reviews-refresh').click();
+  await item.waitFor({ state: 'detached' });
+
+  // the decision is labelled legit; its drawer shows reasons, features and the label
+  await page.getByTestId('nav-risk-decisions').click();
+  const drow = page.locator(`[data-testid=decision-row][data-subject-id="${o.body.id}"]`);
+  await drow.waitFor();
+  await drow.getByTestId('decision-open').click();
+  const drawer = page.getByTestId('decision-detail');
+  await drawer.waitFor();
+  assert.equal(await drawer.getByTestId('decision-label').getAttribute('data-label'), 'legit');
+  assert.ok(await drawer.locator('[data-testid=detail-features] tr[data-feature="amount.usd"]').count() === 1);
+  await page.getByTestId('decision-drawer-close').click();
+  await drawer.waitFor({ state: 'detached' });
+});
