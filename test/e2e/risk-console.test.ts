@@ -134,6 +134,24 @@ test('review queue: a held checkout is approved from the console and the order i
   await drawer.waitFor();
   assert.equal(await drawer.getByTestId('decision-label').getAttribute('data-label'), 'legit');
   assert.ok(await drawer.locator('[data-testid=detail-features] tr[data-feature="amount.usd"]').count() === 1);
+  // relabel from the drawer (a chargeback came in after all)
+  await drawer.getByTestId('label-reason').fill('chargeback received');
+  await drawer.getByTestId('label-fraud').click();
+  await drawer.locator('[data-testid=decision-label][data-label=fraud]').waitFor();
+  const decisionId = await drawer.getAttribute('data-decision-id');
+  const stored = await t.request('GET', `/v1/admin/risk/decisions/${decisionId}`, { token: t.adminToken });
+  assert.equal(stored.body.label, 'fraud');
+  assert.equal(stored.body.labelReason, 'chargeback received');
   await page.getByTestId('decision-drawer-close').click();
   await drawer.waitFor({ state: 'detached' });
+  await drow.locator('[data-testid=decision-label][data-label=fraud]').waitFor();
+
+  // the fraud report downloads as a CSV file (fetched with the staff token)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('decisions-csv').click()]);
+  assert.match(download.suggestedFilename(), /^fraud-report-\d{4}-\d{2}-\d{2}\.csv$/);
+  const chunks: Buffer[] = [];
+  for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+  const csv = Buffer.concat(chunks).toString('utf8');
+  assert.match(csv.split('\r\n')[0], /^decision_id,created_at,kind/);
+  assert.ok(csv.includes(o.body.id), 'the order is in the report');
 });

@@ -248,6 +248,9 @@ export type Permission =
   | 'alerts:read'
   | 'outbox:read'
   | 'agents:manage'
+  | 'risk:read'
+  | 'risk:write'
+  | 'risk:review'
   | (string & {});
 
 export interface StaffUser {
@@ -537,3 +540,229 @@ export interface AuditRow {
 }
 
 export const listAudit = (cursor?: string | null) => admin<Page<AuditRow>>('GET', `/v1/admin/audit${qs({ cursor })}`);
+
+// ---------- risk ----------
+
+export const RISK_EVENT_KINDS = ['checkout', 'card_authorization', 'transfer', 'login', 'signup'] as const;
+export type RiskEventKind = (typeof RISK_EVENT_KINDS)[number];
+export const RISK_DECISIONS = ['allow', 'review', 'block'] as const;
+export type RiskDecisionValue = (typeof RISK_DECISIONS)[number];
+export const RULE_ACTIONS = ['block', 'review', 'allow', 'score'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+export const SIDE_ACTIONS = ['blacklist', 'freeze_card', 'alert'] as const;
+export type SideAction = (typeof SIDE_ACTIONS)[number];
+export type RuleMode = 'active' | 'shadow';
+export const RISK_LIST_KINDS = ['ip', 'email', 'email_domain', 'bin', 'card_fingerprint', 'device', 'platform_user', 'asn', 'country', 'phone', 'customer'] as const;
+export type RiskListKind = (typeof RISK_LIST_KINDS)[number];
+export type RiskLabel = 'fraud' | 'legit';
+
+export interface RiskRule {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  expression: string;
+  events: RiskEventKind[];
+  action: RuleAction;
+  score: number;
+  sideActions: SideAction[];
+  mode: RuleMode;
+  enabled: boolean;
+  /** Key of the built-in pack rule this came from, or null for analysts' own rules. */
+  builtin: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RuleInput {
+  name: string;
+  description?: string;
+  expression: string;
+  events: RiskEventKind[];
+  action: RuleAction;
+  score?: number;
+  sideActions?: SideAction[];
+  mode?: RuleMode;
+  enabled?: boolean;
+}
+
+/** A compile error: `position` is a 0-based offset, `line`/`column` 1-based, `length` characters to mark (0 at end of input). */
+export interface RuleCompileError {
+  message: string;
+  position: number;
+  line: number;
+  column: number;
+  length: number;
+}
+
+export interface RuleCheck {
+  ok: boolean;
+  references?: string[];
+  error?: RuleCompileError;
+}
+
+/** One stored version of a rule (the server sends the columns as they are: snake_case). */
+export interface RuleVersion {
+  version: number;
+  name: string;
+  expression: string;
+  events: string[];
+  action: string;
+  score: number;
+  side_actions: string[];
+  mode: string;
+  enabled: boolean;
+  deleted: boolean;
+  changed_by: string;
+  changed_at: string;
+}
+
+export interface RiskFeature {
+  path: string;
+  type: string;
+}
+
+export interface BacktestResult {
+  evaluated: number;
+  matched: number;
+  missing: number;
+  matchedByDecision: Record<string, number>;
+  matchedFraud: number;
+  matchedLegit: number;
+  fraudTotal: number;
+  fraudMissed: number;
+}
+
+export const listRiskRules = () => admin<{ data: RiskRule[]; rulesetVersion: number }>('GET', '/v1/admin/risk/rules');
+export const createRiskRule = (r: RuleInput) => admin<RiskRule>('POST', '/v1/admin/risk/rules', r);
+export const updateRiskRule = (id: string, p: Partial<RuleInput>) => admin<RiskRule>('PATCH', `/v1/admin/risk/rules/${enc(id)}`, p);
+export const deleteRiskRule = (id: string) => admin<void>('DELETE', `/v1/admin/risk/rules/${enc(id)}`);
+export const listRuleVersions = (id: string) => admin<{ data: RuleVersion[] }>('GET', `/v1/admin/risk/rules/${enc(id)}/versions`);
+export const checkRuleExpression = (expression: string, signal?: AbortSignal) =>
+  admin<RuleCheck>('POST', '/v1/admin/risk/rules/check', { expression }, signal);
+export const listRiskFeatures = () => admin<{ data: RiskFeature[] }>('GET', '/v1/admin/risk/features');
+export const runBacktest = (b: { expression: string; from: string; to: string }) => admin<BacktestResult>('POST', '/v1/admin/risk/backtest', b);
+
+export interface RiskReason {
+  rule: string;
+  message: string;
+  /** block | review | allow | "score +N" | snoozed | skipped (not judged: a feature was missing). */
+  effect: string;
+}
+
+export interface ShadowHit {
+  rule: string;
+  action: string;
+  score: number;
+}
+
+export interface RiskDecision {
+  id: string;
+  kind: string;
+  subjectId: string | null;
+  decision: RiskDecisionValue;
+  score: number;
+  reasons: RiskReason[];
+  actions: Array<{ type: string; rule: string }>;
+  shadow: ShadowHit[] | null;
+  features: Record<string, unknown>;
+  rulesetVersion: number;
+  label: RiskLabel | null;
+  labelReason: string | null;
+  labelledBy: string | null;
+  labelledAt: string | null;
+  createdAt: string;
+}
+
+export interface DecisionFilters {
+  from?: string;
+  to?: string;
+  decision?: string;
+  kind?: string;
+  rule?: string;
+  label?: string;
+}
+
+export const listRiskDecisions = (f: DecisionFilters, cursor?: string | null, signal?: AbortSignal) =>
+  admin<Page<RiskDecision>>('GET', `/v1/admin/risk/decisions${qs({ ...f, cursor, limit: 50 })}`, undefined, signal);
+export const getRiskDecision = (id: string) => admin<RiskDecision>('GET', `/v1/admin/risk/decisions/${enc(id)}`);
+export const labelRiskDecision = (id: string, label: RiskLabel | null, reason?: string) =>
+  admin<void>('POST', `/v1/admin/risk/decisions/${enc(id)}/label`, { label, ...(reason ? { reason } : {}) });
+export const topRiskRules = (f: { from?: string; to?: string }) =>
+  admin<{ data: Array<{ rule: string; effect: string; n: number }> }>('GET', `/v1/admin/risk/top-rules${qs(f)}`);
+export const riskReportUrl = (f: DecisionFilters) => `/v1/admin/risk/report.csv${qs({ ...f })}`;
+
+/** GETs a file with the staff token (a plain link cannot send the Bearer header) and returns it as a Blob. */
+export async function downloadAdmin(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: staffToken ? { Authorization: `Bearer ${staffToken}` } : {}, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    if (res.status === 401) onStaffUnauthorized();
+    let err: { code?: string; message?: string } | undefined;
+    try { err = ((await res.json()) as { error?: { code?: string; message?: string } }).error; } catch { /* not JSON */ }
+    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? defaultMessage(res.status));
+  }
+  return res.blob();
+}
+
+export interface ReviewItem {
+  orderId: string;
+  email: string;
+  total: Money;
+  heldAt: string;
+  approvedAt: string | null;
+  payment: { id: string; status: string; authorizedAt: string | null; card: { bin: string | null; last4: string | null } | null } | null;
+  decision: { id: string; decision: string; score: number; reasons: RiskReason[] } | null;
+}
+
+export const listReviews = () => admin<{ data: ReviewItem[] }>('GET', '/v1/admin/risk/reviews');
+export const approveReview = (orderId: string, reason: string) =>
+  admin<OrderView>('POST', `/v1/admin/risk/reviews/${enc(orderId)}/approve`, { reason });
+export const rejectReview = (orderId: string, reason: string, blacklist: boolean) =>
+  admin<OrderView>('POST', `/v1/admin/risk/reviews/${enc(orderId)}/reject`, { reason, blacklist });
+
+export interface RiskListEntry {
+  id: string;
+  list: 'allow' | 'block';
+  kind: RiskListKind;
+  value: string;
+  reason: string;
+  expiresAt: string | null;
+  /** staff: added by a person; rule: added by a rule's side action or a rejected review. */
+  source: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RiskSnooze {
+  id: string;
+  ruleId: string;
+  kind: RiskListKind;
+  value: string;
+  until: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export const listRiskLists = (f: { list?: string; kind?: string } = {}) => admin<{ data: RiskListEntry[] }>('GET', `/v1/admin/risk/lists${qs(f)}`);
+export const addRiskListEntry = (e: { list: 'allow' | 'block'; kind: RiskListKind; value: string; reason: string; expiresAt?: string }) =>
+  admin<RiskListEntry>('POST', '/v1/admin/risk/lists', e);
+export const removeRiskListEntry = (id: string) => admin<void>('DELETE', `/v1/admin/risk/lists/${enc(id)}`);
+export const listSnoozes = () => admin<{ data: RiskSnooze[] }>('GET', '/v1/admin/risk/snoozes');
+export const addSnooze = (s: { ruleId: string; kind: RiskListKind; value: string; until: string; reason: string }) =>
+  admin<{ id: string }>('POST', '/v1/admin/risk/snoozes', s);
+export const removeSnooze = (id: string) => admin<void>('DELETE', `/v1/admin/risk/snoozes/${enc(id)}`);
+
+export interface RiskSettings {
+  reviewThreshold: number;
+  blockThreshold: number;
+  autoCaptureLimitUsd: number;
+}
+
+export const getRiskSettings = () => admin<RiskSettings>('GET', '/v1/admin/risk/settings');
+export const updateRiskSettings = (p: Partial<RiskSettings>) => admin<RiskSettings>('PATCH', '/v1/admin/risk/settings', p);

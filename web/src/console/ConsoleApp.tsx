@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { logout, setStaffAuth, type Permission, type StaffSession } from '../api.ts';
 import { Link, match, navigate, usePath } from '../router.tsx';
 import { AuditSection } from './AuditSection.tsx';
@@ -10,6 +10,12 @@ import { OrderDetail } from './OrderDetail.tsx';
 import { OrdersSection } from './OrdersSection.tsx';
 import { OutboxSection } from './OutboxSection.tsx';
 import { ProductsSection } from './ProductsSection.tsx';
+import { DecisionsSection } from './risk/DecisionsSection.tsx';
+import { ListsSection } from './risk/ListsSection.tsx';
+import { ReviewQueue } from './risk/ReviewQueue.tsx';
+import { RiskSettingsSection } from './risk/RiskSettingsSection.tsx';
+import { RuleEditor } from './risk/RuleEditor.tsx';
+import { RulesSection } from './risk/RulesSection.tsx';
 import { can, useStaffSession } from './session.ts';
 import { StaffSection } from './StaffSection.tsx';
 
@@ -17,12 +23,19 @@ interface NavItem {
   path: string;
   label: string;
   perm: Permission;
+  /** Items of a group are listed together under its heading (on wide screens). */
+  group?: string;
 }
 
 export const NAV: NavItem[] = [
   { path: '/console/orders', label: 'Orders', perm: 'orders:read' },
   { path: '/console/products', label: 'Products', perm: 'catalog:read' },
   { path: '/console/blacklist', label: 'Blacklist', perm: 'blacklist:read' },
+  { path: '/console/risk/reviews', label: 'Review queue', perm: 'risk:review', group: 'Risk' },
+  { path: '/console/risk/decisions', label: 'Decisions', perm: 'risk:read', group: 'Risk' },
+  { path: '/console/risk/rules', label: 'Rules', perm: 'risk:read', group: 'Risk' },
+  { path: '/console/risk/lists', label: 'Lists', perm: 'risk:read', group: 'Risk' },
+  { path: '/console/risk/settings', label: 'Risk settings', perm: 'risk:read', group: 'Risk' },
   { path: '/console/jobs', label: 'Jobs', perm: 'jobs:read' },
   { path: '/console/outbox', label: 'Outbox', perm: 'outbox:read' },
   { path: '/console/staff', label: 'Staff', perm: 'staff:manage' },
@@ -76,6 +89,10 @@ function ConsoleLayout({ session, onSignOut }: { session: StaffSession; onSignOu
       : <p className="muted" data-testid="not-found">Page not found. <Link to={items[0].path}>Go to {items[0].label}</Link></p>;
   } else if ((params = match('/console/orders/:id', path))) {
     content = <OrderDetail key={params.id} id={params.id} session={session} />;
+  } else if (path === '/console/risk/rules/new' && can(session, 'risk:write')) {
+    content = <RuleEditor key="new" id={null} canWrite />;
+  } else if ((params = match('/console/risk/rules/:id', path)) && params.id !== 'new') {
+    content = <RuleEditor key={params.id} id={params.id} canWrite={can(session, 'risk:write')} />;
   } else {
     switch (section.path) {
       case '/console/orders': content = <OrdersSection />; break;
@@ -85,6 +102,11 @@ function ConsoleLayout({ session, onSignOut }: { session: StaffSession; onSignOu
       case '/console/outbox': content = <OutboxSection />; break;
       case '/console/staff': content = <StaffSection currentStaffId={session.staff.id} canManageAgents={can(session, 'agents:manage')} />; break;
       case '/console/audit': content = <AuditSection />; break;
+      case '/console/risk/reviews': content = <ReviewQueue canOpenOrders={can(session, 'orders:read')} />; break;
+      case '/console/risk/decisions': content = <DecisionsSection canLabel={can(session, 'risk:review')} canOpenOrders={can(session, 'orders:read')} />; break;
+      case '/console/risk/rules': content = <RulesSection canWrite={can(session, 'risk:write')} />; break;
+      case '/console/risk/lists': content = <ListsSection canWrite={can(session, 'risk:write')} />; break;
+      case '/console/risk/settings': content = <RiskSettingsSection canWrite={can(session, 'risk:write')} />; break;
     }
   }
 
@@ -93,12 +115,16 @@ function ConsoleLayout({ session, onSignOut }: { session: StaffSession; onSignOu
       <HeaderBar session={session} onSignOut={onSignOut} />
       <div className="console-body">
         <nav className="console-nav" aria-label="Console sections" data-testid="console-nav">
-          {items.map((n) => {
+          {items.map((n, i) => {
             const active = path === n.path || path.startsWith(`${n.path}/`);
+            const groupStart = n.group && items[i - 1]?.group !== n.group;
             return (
-              <Link key={n.path} to={n.path} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined} data-testid={`nav-${n.path.split('/')[2]}`}>
-                {n.label}
-              </Link>
+              <Fragment key={n.path}>
+                {groupStart && <span className="nav-group">{n.group}</span>}
+                <Link to={n.path} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined} data-testid={`nav-${n.path.slice('/console/'.length).replace(/\//g, '-')}`}>
+                  {n.label}
+                </Link>
+              </Fragment>
             );
           })}
         </nav>

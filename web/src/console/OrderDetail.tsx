@@ -65,6 +65,9 @@ export function OrderDetail({ id, session }: { id: string; session: StaffSession
       {order.status === 'on_hold' && (
         <Notice tone="warning" testId="hold-reason">
           <strong>On hold:</strong> {order.holdReason ?? 'no reason recorded'}
+          {order.holdReason === 'risk_review' && can(session, 'risk:review') && (
+            <Link to="/console/risk/reviews" data-testid="hold-review-link">Approve or reject it in the review queue →</Link>
+          )}
         </Notice>
       )}
 
