@@ -15,6 +15,11 @@ Commands:
       --platform-url URL  the demo platform's base URL (default <url>/demo-platform)
       --seller-password P the platform seller's password (default $DEMO_SELLER_PASSWORD)
       --once            process what is queued now and exit
+  simulate              play realistic traffic through the HTTP endpoints (fills the console)
+      --url URL         Tollgate base URL (default $TOLLGATE_URL or http://127.0.0.1:3000)
+      --email E --password P   an admin's login (default $ADMIN_EMAIL / $ADMIN_PASSWORD)
+      --scale N         multiply the volume (default 1)
+      --processor-secret S     the card processor signing secret (default: read through the admin API)
 Configuration comes from the environment: see README.md.`;
 
 async function main() {
@@ -54,6 +59,16 @@ async function main() {
     const sellerPassword = values['seller-password'] ?? process.env.DEMO_SELLER_PASSWORD;
     if (!token || !sellerPassword) throw new Error('agent needs --token and --seller-password (or AGENT_TOKEN / DEMO_SELLER_PASSWORD)');
     await runAgent({ url, token, queue: values.queue ?? 'fulfilment.demo-platform-browser', platformUrl: values['platform-url'] ?? `${url}/demo-platform`, sellerPassword, once: values.once ?? false });
+    return;
+  }
+  if (cmd === 'simulate') {
+    const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, scale: { type: 'string' }, 'processor-secret': { type: 'string' } } });
+    const { simulate } = await import('./simulate.ts');
+    const email = values.email ?? process.env.ADMIN_EMAIL;
+    const password = values.password ?? process.env.ADMIN_PASSWORD;
+    if (!email || !password) throw new Error('simulate needs an admin login: --email and --password (or ADMIN_EMAIL / ADMIN_PASSWORD)');
+    const counts = await simulate({ url: values.url ?? process.env.TOLLGATE_URL ?? 'http://127.0.0.1:3000', email, password, scale: Number(values.scale ?? 1), processorSecret: values['processor-secret'] ?? process.env.CARD_PROCESSOR_SECRET });
+    process.stdout.write(`${JSON.stringify(counts, null, 2)}\nOpen the console: decisions, review queue, alerts, reconciliation.\n`);
     return;
   }
   process.stderr.write(`unknown command ${cmd}\n\n${HELP}\n`);
