@@ -23,15 +23,24 @@ test('simulate fills the console: allowed, held and blocked checkouts, alerts, c
   assert.ok(by('allow') > 0 && by('review') > 0 && by('block') > 0, `allow ${by('allow')} review ${by('review')} block ${by('block')}`);
   const fired = new Set(decisions.flatMap((d: any) => d.reasons.filter((r: any) => r.effect !== 'skipped').map((r: any) => r.rule)));
   for (const rule of ['Bot user agent', 'Micro-transactions (card testing)', 'Card country ≠ IP country', 'IP velocity (auto-block)', 'Alcohol or gambling merchant']) assert.ok(fired.has(rule), `${rule} fired`);
-  const reviews = (await t.request('GET', '/v1/admin/risk/reviews', { token: t.adminToken })).body.data;
+  let reviews: any[] = [];
+  for (let i = 0; i < 200 && reviews.length === 0; i++) {
+    reviews = (await t.request('GET', '/v1/admin/risk/reviews', { token: t.adminToken })).body.data;
+    if (reviews.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
   assert.ok(reviews.length > 0, 'held payments in the review queue');
   const alerts = (await t.request('GET', '/v1/admin/alerts?open=true', { token: t.adminToken })).body.data;
   assert.ok(alerts.some((a: any) => a.kind === 'risk.block'));
-  const recon = await t.request('GET', '/v1/admin/reconciliation', { token: t.adminToken });
+  const range = `from=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`;
+  const recon = await t.request('GET', `/v1/admin/reconciliation?${range}`, { token: t.adminToken });
   assert.equal(recon.status, 200, JSON.stringify(recon.body));
   const rows = recon.body.data;
   assert.ok(rows.length >= 10);
   assert.ok(rows.some((r: any) => r.flagged), 'some orders flagged');
-  const fulfilled = (await t.request('GET', '/v1/admin/orders?status=fulfilled', { token: t.adminToken })).body.data;
-  assert.ok(fulfilled.length > 0);
+  let fulfilled: any[] = [];
+  for (let i = 0; i < 200 && fulfilled.length === 0; i++) {
+    fulfilled = (await t.request('GET', '/v1/admin/orders?status=fulfilled', { token: t.adminToken })).body.data;
+    if (fulfilled.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(fulfilled.length > 0, 'allowed checkouts were captured and delivered');
 });
