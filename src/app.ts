@@ -121,7 +121,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     settings: { orderTtlSeconds: config.orderTtlSeconds, publicUrl: config.publicUrl, defaultCurrency: config.storeCurrency, defaultGateway: config.paymentGateway, captureMethod: config.sandbox.capture, emailTransport: email.name, authHoldHours: config.authHoldHours },
   });
   const cards = createCardsService({
-    db, log, clock: systemClock, cipher, risk: config.risk.enabled ? risk : null, decisionBudgetMs: config.cards.decisionBudgetMs,
+    db, log, clock: systemClock, cipher, risk: config.risk.enabled ? risk : null, processorSecret: secrets.cardProcessorSecret, decisionBudgetMs: config.cards.decisionBudgetMs,
     notify: { emailTransport: email.name, emailJob: EMAIL_JOB },
   });
   events.on('risk.freeze_card', (trx, e) => cards.onRiskFreeze(trx, e)); // inside the decision's transaction

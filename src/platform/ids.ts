@@ -16,7 +16,7 @@ const next = monotonicFactory(random);
 /** Public ids: a type prefix and a ULID (time-sortable, not guessable, never sequential). */
 export type IdPrefix =
   | 'ord' | 'pay' | 'prd' | 'evt' | 'job' | 'ful' | 'stf' | 'ses' | 'blk' | 'aud' | 'key'
-  | 'agt' | 'oln' | 'lst' | 'snz' | 'rul' | 'dec' | 'msg' | 'idk' | 'hst' | 'alr' | 'dpu' | 'dpt' | 'sbx' | 'whk';
+  | 'agt' | 'oln' | 'lst' | 'snz' | 'rul' | 'dec' | 'crd' | 'chd' | 'cpg' | 'asg' | 'msg' | 'idk' | 'hst' | 'alr' | 'dpu' | 'dpt' | 'sbx' | 'whk';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

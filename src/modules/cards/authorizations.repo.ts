@@ -6,19 +6,19 @@ import type { AuthorizationStatus, CardStatus, Controls, Fallback, TransactionTy
 export interface StoredAuthorization {
   id: string; cardRef: string; cardId: string | null; cardholderId: string | null; assignmentId: string | null;
   amount: number; currency: string; merchantName: string | null; merchantMcc: string | null; merchantCity: string | null; merchantCountry: string | null;
-  approved: boolean; reason: string; stage: 'card' | 'controls' | 'rules' | 'fallback'; score: number; decisionId: string | null; lateDecisionId: string | null;
+  approved: boolean; reason: string; stage: 'card' | 'controls' | 'rules' | 'fallback'; score: number; decisionId: string | null; lateDecisionId: string | null; lateReason: string | null;
   fallback: boolean; decisionMs: number | null; source: string; status: AuthorizationStatus; finalAmount: number | null; occurredAt: Date; createdAt: Date; updatedAt: Date;
 }
 interface RawAuth {
   id: string; card_ref: string; card_id: string | null; cardholder_id: string | null; assignment_id: string | null; amount: number | string; currency: string;
   merchant_name: string | null; merchant_mcc: string | null; merchant_city: string | null; merchant_country: string | null; approved: boolean; reason: string;
-  stage: StoredAuthorization['stage']; score: number; decision_id: string | null; late_decision_id: string | null; fallback: boolean; decision_ms: number | null; source: string;
+  stage: StoredAuthorization['stage']; score: number; decision_id: string | null; late_decision_id: string | null; late_reason: string | null; fallback: boolean; decision_ms: number | null; source: string;
   status: AuthorizationStatus; final_amount: number | string | null; occurred_at: Date | string; created_at: Date | string; updated_at: Date | string;
 }
 const toAuth = (r: RawAuth): StoredAuthorization => ({
   id: r.id, cardRef: r.card_ref, cardId: r.card_id, cardholderId: r.cardholder_id, assignmentId: r.assignment_id, amount: Number(r.amount), currency: r.currency,
   merchantName: r.merchant_name, merchantMcc: r.merchant_mcc, merchantCity: r.merchant_city, merchantCountry: r.merchant_country, approved: r.approved, reason: r.reason,
-  stage: r.stage, score: r.score, decisionId: r.decision_id, lateDecisionId: r.late_decision_id, fallback: r.fallback, decisionMs: r.decision_ms, source: r.source,
+  stage: r.stage, score: r.score, decisionId: r.decision_id, lateDecisionId: r.late_decision_id, lateReason: r.late_reason, fallback: r.fallback, decisionMs: r.decision_ms, source: r.source,
   status: r.status, finalAmount: r.final_amount === null ? null : Number(r.final_amount), occurredAt: new Date(r.occurred_at), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
 });
 
@@ -104,11 +104,12 @@ export async function insertAuthorization(sql: Sql, a: NewAuthorization): Promis
   return rows.length === 1;
 }
 
-/** After a fallback answer: the decision that finished late is linked for the analyst (and the card filled in if it was unknown). */
+/** After a fallback answer: the decision that finished late is linked for the analyst (and the card filled in if it was unknown).
+ * The answer given (approved, reason) stays as it was: a replay must say the same. */
 export async function attachLateDecision(sql: Sql, id: string, late: { decisionId: string | null; cardId: string | null; cardholderId: string | null; assignmentId: string | null; note: string }): Promise<void> {
   await sql.query(
     `UPDATE card_authorizations SET late_decision_id = $2, card_id = COALESCE(card_id, $3), cardholder_id = COALESCE(cardholder_id, $4),
-            assignment_id = COALESCE(assignment_id, $5), reason = reason || ' — ' || $6, updated_at = now() WHERE id = $1`,
+            assignment_id = COALESCE(assignment_id, $5), late_reason = $6, updated_at = now() WHERE id = $1`,
     [id, late.decisionId, late.cardId, late.cardholderId, late.assignmentId, late.note]);
 }
 

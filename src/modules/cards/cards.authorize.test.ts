@@ -188,6 +188,9 @@ test('signature failures: bad, stale, missing, malformed, tampered body → 400 
   const invalid = await signedPost(t, '/v1/card-authorizations', { ...authBody(id, 1), amount: { amount: 1.5, currency: 'ZAR' } });
   assert.equal(invalid.status, 400);
   assert.equal(invalid.body.error.code, 'validation_failed');
+  assert.equal(invalid.body.error.message, 'body.amount.amount must be integer');
+  const extra = await signedPost(t, '/v1/card-authorizations', { ...authBody(id, 1), pan: '4111111111111111' });
+  assert.deepEqual([extra.status, extra.body.error.message], [400, 'unknown field body.pan']);
 });
 
 test('freeze then decline; unfreeze from the console (audited) and approve again', async () => {
@@ -240,9 +243,15 @@ test('after-transaction events: cleared, partial refund, idempotent per id; anom
   assert.ok(kinds.includes('cards.cleared_although_declined') && kinds.includes('cards.unknown_authorization'));
 });
 
-test('console permissions: cards need a staff session', async () => {
+test('console permissions: cards need a staff session; the processor secret is shown to cards:write staff, audited', async () => {
   assert.equal((await t.request('GET', '/v1/admin/cards')).status, 401);
+  assert.equal((await t.request('GET', '/v1/admin/card-processor')).status, 401);
+  const settings = await t.request('GET', '/v1/admin/card-processor', { token: t.adminToken });
+  assert.deepEqual(settings.body, { signingSecret: PROCESSOR_SECRET, signatureHeader: 'Tollgate-Signature', decisionBudgetMs: 1000 });
+  assert.equal((await t.tg.ctx.db.query(`SELECT 1 FROM audit_log WHERE action = 'card_processor.secret_viewed'`)).length, 1);
   assert.equal((await t.request('POST', '/v1/card-assignments', { body: { externalOrderRef: 'x', cardholderId: 'chd_01jq8v5d3k7m9n2p4r6s8t0w1x', expectedSuppliedValue: { amount: 1, currency: 'ZAR' }, windowStart: new Date().toISOString(), windowEnd: new Date().toISOString() } })).status, 401);
   const holder = await newCardholder(t);
   assert.match(holder, /^chd_/);
+  const issuing = await t.request('POST', '/v1/webhooks/stripe-issuing', { body: { type: 'issuing_authorization.request' } });
+  assert.equal(issuing.status, 404, 'the Stripe Issuing adapter is off without STRIPE_ISSUING_WEBHOOK_SECRET');
 });

@@ -12,6 +12,8 @@ export interface CardsDeps {
   cipher: FieldCipher;
   /** The risk engine; null when RISK=false (authorizations are then judged by card status and controls only). */
   risk: { evaluate(e: RiskEvent): Promise<RiskDecision> } | null;
+  /** CARD_PROCESSOR_SECRET (shown to staff with cards:write who set up the processor; audited). */
+  processorSecret: string;
   /** Longer than this, and the processor gets the card program's fallback answer. */
   decisionBudgetMs: number;
   /** Cardholder notifications: e-mail through the outbox (a job sends it when SMTP is configured), SMS to the dev outbox. */

@@ -27,12 +27,12 @@ const Authorization = Type.Object({
   id: Type.String(), cardRef: Type.String(), cardId: Nullable(Type.String()), cardholderId: Nullable(Type.String()), assignmentId: Nullable(Type.String()),
   amount: Type.Integer(), currency: Type.String(), merchantName: Nullable(Type.String()), merchantMcc: Nullable(Type.String()), merchantCity: Nullable(Type.String()),
   merchantCountry: Nullable(Type.String()), approved: Type.Boolean(), reason: Type.String(), stage: Type.String(), score: Type.Integer(), decisionId: Nullable(Type.String()),
-  lateDecisionId: Nullable(Type.String()), fallback: Type.Boolean(), decisionMs: Nullable(Type.Integer()), source: Type.String(), status: Type.String(),
+  lateDecisionId: Nullable(Type.String()), lateReason: Nullable(Type.String()), fallback: Type.Boolean(), decisionMs: Nullable(Type.Integer()), source: Type.String(), status: Type.String(),
   finalAmount: Nullable(Type.Integer()), occurredAt: DateTime, createdAt: DateTime, updatedAt: DateTime,
   transactions: Type.Optional(Type.Array(Type.Object({ id: Type.String(), type: Type.String(), amount: Type.Integer(), currency: Type.String(), occurredAt: DateTime, outcome: Type.String() }))),
 });
 const ReconQuery = Strict({
-  from: DateTimeIn, to: DateTimeIn,
+  from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn),
   tolerance: Type.Optional(Type.Integer({ minimum: 0, description: 'minor units; differences beyond it are flagged (default 0)' })),
 });
 const ReconOrder = Type.Object({
@@ -44,11 +44,25 @@ const Unmatched = Type.Object({
   merchant: Nullable(Type.String()), amount: MoneySchema, occurredAt: DateTime, status: Type.String(),
 });
 
+/** Default report range: the last 30 days, up to a day ahead (windows still open). */
+function reconRange(q: { from?: string; to?: string; tolerance?: number }) {
+  const now = Date.now();
+  return { from: new Date(q.from ?? now - 30 * 86_400_000), to: new Date(q.to ?? now + 86_400_000), tolerance: q.tolerance ?? 0 };
+}
+
 /** The console's card management, spend assignments and the reconciliation report (staff sessions, cards:* permissions). */
 export function cardsRoutes(cards: CardsService, guards: Guards): FastifyPluginAsyncTypebox {
   return async (app) => {
     const read = guards.requireStaff('cards:read');
     const write = guards.requireStaff('cards:write');
+
+    app.get('/v1/admin/card-processor', {
+      preHandler: write,
+      schema: {
+        tags: ['cards'], summary: 'The card processor integration: the Tollgate-Signature signing secret (viewing it is audited) and the decision budget',
+        response: { 200: Type.Object({ signingSecret: Type.String(), signatureHeader: Type.String(), decisionBudgetMs: Type.Integer() }), ...errors(401, 403) },
+      },
+    }, async (req) => cards.processorSettings(actorOf(principal(req)), req.ip));
 
     // --- cardholders ---
     app.post('/v1/admin/cardholders', {
@@ -175,11 +189,14 @@ export function cardsRoutes(cards: CardsService, guards: Guards): FastifyPluginA
 
     app.get('/v1/admin/reconciliation', {
       preHandler: read,
-      schema: { tags: ['cards'], summary: 'Per order: items supplied value, slip total, difference (flagged beyond the tolerance); card spend no order explains', querystring: ReconQuery, response: { 200: Type.Object({ from: DateTime, to: DateTime, tolerance: Type.Integer(), orders: Type.Array(ReconOrder), unmatched: Type.Array(Unmatched) }), ...errors(400, 401, 403) } },
-    }, async (req) => cards.reconciliation({ from: new Date(req.query.from), to: new Date(req.query.to), tolerance: req.query.tolerance ?? 0 }));
+      schema: {
+        tags: ['cards'], summary: 'Per order (spend assignments whose window overlaps [from, to), default the last 30 days): items supplied value, slip total, difference, flagged beyond the tolerance; plus card spend no order explains',
+        querystring: ReconQuery, response: { 200: Type.Object({ from: DateTime, to: DateTime, tolerance: Type.Integer(), data: Type.Array(ReconOrder), unmatched: Type.Array(Unmatched) }), ...errors(400, 401, 403) },
+      },
+    }, async (req) => cards.reconciliation(reconRange(req.query)));
 
     app.get('/v1/admin/reconciliation.csv', { preHandler: read, schema: { tags: ['cards'], querystring: ReconQuery } }, async (req, reply) => {
-      const csv = await cards.reconciliationCsv({ from: new Date(req.query.from), to: new Date(req.query.to), tolerance: req.query.tolerance ?? 0 });
+      const csv = await cards.reconciliationCsv(reconRange(req.query));
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="reconciliation.csv"');
       return csv;
     });

@@ -1,5 +1,6 @@
 import type { CardsDeps } from './cards.deps.ts';
 import * as authRepo from './authorizations.repo.ts';
+import { audit } from '../staff/index.ts';
 import { manageCards } from './use-cases/manage-cards.ts';
 import { authorizer } from './use-cases/authorize.ts';
 import { transactionRecorder } from './use-cases/record-transaction.ts';
@@ -20,6 +21,11 @@ export function createCardsService(d: CardsDeps) {
     ...autoFreeze(manage),
     ...reconcile(d),
     listAuthorizations: (f: authRepo.AuthorizationFilter) => authRepo.listAuthorizations(d.db, f),
+    /** What a processor integration needs, including the signing secret: for staff setting one up (audited). */
+    async processorSettings(actor: string, ip?: string | null) {
+      await d.db.tx((trx) => audit(trx, { actor, action: 'card_processor.secret_viewed', ip }));
+      return { signingSecret: d.processorSecret, signatureHeader: 'Tollgate-Signature', decisionBudgetMs: d.decisionBudgetMs };
+    },
     async getAuthorization(id: string) {
       const a = await authRepo.getAuthorization(d.db, id);
       return a ? { ...a, transactions: await authRepo.transactionsOf(d.db, id) } : null;

@@ -48,8 +48,9 @@ export function processorRoutes(cards: CardsService, opts: ProcessorRoutesOption
       throw new AppError('bad_request', 'body is not JSON');
     }
     if (!check.Check(body)) {
-      const [e] = [...check.Errors(body)].filter((x) => x.instancePath !== '' || !x.message.includes('schema is false'));
-      throw new AppError('validation_failed', e ? `body${e.instancePath.replace(/\//g, '.')} ${e.message}` : 'invalid body');
+      const [e] = check.Errors(body);
+      const path = `body${(e?.instancePath ?? '').replace(/\//g, '.')}`;
+      throw new AppError('validation_failed', !e ? 'invalid body' : e.message === 'schema is false' ? `unknown field ${path}` : `${path} ${e.message}`);
     }
     return body as T;
   }

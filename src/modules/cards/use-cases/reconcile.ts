@@ -57,7 +57,7 @@ export function reconcile(d: CardsDeps) {
     }
     return {
       from: q.from, to: q.to, tolerance: q.tolerance,
-      orders: rows.map((r) => {
+      data: rows.map((r) => {
         const difference = r.slipTotal - r.expectedAmount;
         return {
           assignmentId: r.id, externalOrderRef: r.externalOrderRef, cardholderId: r.cardholderId, cardholderName: who.get(r.cardholderId) ?? null,
@@ -102,7 +102,7 @@ export function reconcile(d: CardsDeps) {
     async reconciliationCsv(q: { from: Date; to: Date; tolerance: number }): Promise<string> {
       const r = await report(q);
       const header = ['external_order_ref', 'cardholder', 'window_start', 'window_end', 'currency', 'items_supplied_value', 'slip_total', 'difference', 'transactions', 'pending', 'flagged'];
-      const lines = r.orders.map((o) => [
+      const lines = r.data.map((o) => [
         o.externalOrderRef, o.cardholderName, o.windowStart.toISOString(), o.windowEnd.toISOString(), o.itemsSuppliedValue.currency,
         decimal(o.itemsSuppliedValue.amount, o.itemsSuppliedValue.currency), decimal(o.slipTotal.amount, o.slipTotal.currency), decimal(o.difference.amount, o.difference.currency),
         o.transactions, o.pending, o.flagged ? 'yes' : 'no',
