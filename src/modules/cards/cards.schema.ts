@@ -2,9 +2,9 @@ import { Type, type Static } from 'typebox';
 import { Strict, MoneySchema, DateTimeIn } from '../../platform/http/schemas.ts';
 import { newId, type IdPrefix } from '../../platform/ids.ts';
 
-/** Card, cardholder, program, assignment ids (the platform's IdPrefix list does not name them yet). */
-export type CardsIdPrefix = 'crd' | 'chd' | 'cpg' | 'asg';
-export const cardsId = (prefix: CardsIdPrefix): string => newId(prefix as unknown as IdPrefix);
+/** Card, cardholder, program, assignment ids. */
+export type CardsIdPrefix = Extract<IdPrefix, 'crd' | 'chd' | 'cpg' | 'asg'>;
+export const cardsId = (prefix: CardsIdPrefix): string => newId(prefix);
 export const idPattern = (prefix: CardsIdPrefix) => `^${prefix}_[0-9a-z]{26}$`;
 
 const Mcc = Type.String({ pattern: '^[0-9]{4}$' });
