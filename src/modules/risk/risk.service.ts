@@ -112,8 +112,7 @@ export function createRiskService(d: RiskDeps) {
 
     /**
      * Decides about one event. `persist: false` is a dry run (nothing stored, velocity only read).
-     * `trx`: store the decision inside the caller's transaction (the caller must not hold it during the
-     * velocity round trip — features are built before it is opened).
+     * The decision row is written here, in its own statement (or transaction when side actions run).
      */
     async evaluate(e: RiskEvent, opts: { persist?: boolean } = {}): Promise<RiskDecision> {
       const persist = opts.persist ?? true;
