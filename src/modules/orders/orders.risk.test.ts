@@ -42,6 +42,7 @@ test('review: above the auto-capture limit the order is held with the payment au
   const queue = await t.request('GET', '/v1/admin/risk/reviews', { token: t.adminToken });
   const item = queue.body.data.find((x: any) => x.orderId === o.id);
   assert.ok(item, 'in the review queue');
+  assert.match(item.holdReason, /above the auto-capture limit/);
   assert.equal(item.payment.status, 'authorized');
   assert.ok(item.decision);
   const ok = await t.request('POST', `/v1/admin/risk/reviews/${o.id}/approve`, { token: t.adminToken, body: { reason: 'known customer' } });

@@ -163,6 +163,8 @@ export function ordersRoutes(orders: OrdersService, fulfilment: FulfilmentServic
 
 const Review = Type.Object({
   orderId: Type.String(), email: Type.String(), total: MoneySchema, heldAt: DateTime, approvedAt: Type.Union([DateTime, Type.Null()]),
+  /** Why it is held, in words (e.g. "amount 14.2 USD above the auto-capture limit 5 USD; decision dec_…"). */
+  holdReason: Type.Union([Type.String(), Type.Null()]),
   payment: Type.Union([Type.Object({ id: Type.String(), status: Type.String(), authorizedAt: Type.Union([DateTime, Type.Null()]), card: Type.Union([Type.Object({ bin: Type.Union([Type.String(), Type.Null()]), last4: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]) }), Type.Null()]),
   decision: Type.Union([Type.Object({ id: Type.String(), decision: Type.String(), score: Type.Integer(), reasons: Type.Array(Type.Object({ rule: Type.String(), message: Type.String(), effect: Type.String() })) }), Type.Null()]),
 });

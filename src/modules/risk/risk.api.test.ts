@@ -114,6 +114,8 @@ test('a rule that does not compile is refused with its position; a good one is s
   assert.equal(ok.body.version, 1);
   const edited = await t.request('PATCH', `/v1/admin/risk/rules/${ok.body.id}`, { token: t.adminToken, body: { expression: 'amount.usd > 4000' } });
   assert.equal(edited.body.version, 2);
+  const one = await t.request('GET', `/v1/admin/risk/rules/${ok.body.id}`, { token: t.adminToken });
+  assert.equal(one.body.expression, 'amount.usd > 4000');
   const versions = await t.request('GET', `/v1/admin/risk/rules/${ok.body.id}/versions`, { token: t.adminToken });
   assert.deepEqual(versions.body.data.map((v: any) => v.expression), ['amount.usd > 4000', 'amount.usd > 5000']);
   const d = await evaluate({ email: `big${uniq()}@gmail.com`, ip: homeIp(), amount: { amount: 450_000, currency: 'USD' } });

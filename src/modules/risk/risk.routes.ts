@@ -103,6 +103,15 @@ export function riskRoutes(risk: RiskService, rules: RulesService, lists: ListsS
       return reply.status(204).send(null);
     });
 
+    app.get('/v1/admin/risk/rules/:id', {
+      preHandler: guards.requireStaff('risk:read'),
+      schema: { tags: ['risk'], params: RuleId, response: { 200: RuleOut, ...errors(401, 403, 404) } },
+    }, async (req) => {
+      const rule = await rules.get(req.params.id);
+      if (!rule) throw new AppError('not_found', 'rule not found');
+      return rule;
+    });
+
     app.get('/v1/admin/risk/rules/:id/versions', {
       preHandler: guards.requireStaff('risk:read'),
       schema: { tags: ['risk'], params: RuleId, response: { 200: Type.Object({ data: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), ...errors(401, 403) } },

@@ -21,8 +21,10 @@ export function riskReview(d: OrdersDeps, { move, lockOrder, startFulfilmentIfRu
       for (const o of orders) {
         const [decision, pays] = await Promise.all([d.risk?.latestFor(o.id) ?? null, payments.listForOrder(db, o.id)]);
         const pay = pays.find((p) => p.status === 'authorized') ?? pays[pays.length - 1] ?? null;
+        const held = (await repo.history(db, o.id)).filter((h) => h.to === 'on_hold').at(-1);
         out.push({
           orderId: o.id, email: o.email, total: { amount: o.totalAmount, currency: o.currency }, heldAt: o.updatedAt, approvedAt: o.reviewApprovedAt,
+          holdReason: held?.reason ?? null,
           payment: pay ? { id: pay.id, status: pay.status, authorizedAt: pay.authorizedAt, card: pay.method.last4 ? { bin: pay.method.bin, last4: pay.method.last4 } : null } : null,
           decision: decision ? { id: decision.id, decision: decision.decision, score: decision.score, reasons: (decision.reasons as Array<{ rule: string; message: string; effect: string }>).filter((r) => r.effect !== 'skipped') } : null,
         });
