@@ -715,6 +715,8 @@ export interface ReviewItem {
   total: Money;
   heldAt: string;
   approvedAt: string | null;
+  /** Why it is held, in words (from the order's timeline). */
+  holdReason: string | null;
   payment: { id: string; status: string; authorizedAt: string | null; card: { bin: string | null; last4: string | null } | null } | null;
   decision: { id: string; decision: string; score: number; reasons: RiskReason[] } | null;
 }

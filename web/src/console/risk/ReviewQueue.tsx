@@ -71,7 +71,9 @@ function ReviewCard({ item: it, canOpenOrders, onDone }: { item: ReviewItem; can
         <dt>Held</dt>
         <dd title={formatDateTime(it.heldAt)}>{formatRelative(it.heldAt)}</dd>
       </dl>
-      {it.decision?.decision === 'allow' && (
+      {it.holdReason ? (
+        <p className="small hold-why" data-testid="review-why">{it.holdReason}</p>
+      ) : it.decision?.decision === 'allow' && (
         <p className="small hold-why" data-testid="review-why">The rules allowed it; it is held for its amount (above the auto-capture limit in Risk settings).</p>
       )}
       {it.decision ? (it.decision.reasons.length > 0 && <ReasonList reasons={it.decision.reasons} />) : <p className="small muted">No risk decision recorded for this order.</p>}
