@@ -47,8 +47,9 @@ export async function simulate(o: SimulateOptions): Promise<Record<string, numbe
   const count = (k: string) => { counts[k] = (counts[k] ?? 0) + 1; };
 
   const n = Math.max(1, o.scale);
-  const plan = { normal: 20 * n, cardTesting: 8, bots: 4 * n, integrator: 30 * n, shopping: 12 * n };
-  const total = plan.normal + plan.cardTesting + plan.bots + plan.integrator + plan.shopping;
+  let lastSwitcher = '';
+  const plan = { normal: 20 * n, cardTesting: 8, switching: 3 * n, bots: 4 * n, integrator: 30 * n, shopping: 12 * n };
+  const total = plan.normal + plan.cardTesting + plan.switching + plan.bots + plan.integrator + plan.shopping;
   const bar = new Progress(total, out);
 
   async function checkout(product: { id: string; type: string } | undefined, opts: { ua?: string; card?: string; email?: string }) {
@@ -68,6 +69,13 @@ export async function simulate(o: SimulateOptions): Promise<Record<string, numbe
   // 2. card testing: one stolen card, many tiny purchases in a minute
   const stolen = pan('409675');
   for (let i = 0; i < plan.cardTesting; i++) { await checkout(cheap, { card: stolen, email: `t${i}.${rid()}@mailinator.com` }); bar.tick('card-testing burst'); }
+  // 2b. a customer trying one card after another (payment-method switching): the third is held for review
+  const gift = products.find((p) => p.sku === 'gift-card-50k') ?? topup;
+  for (let i = 0; i < plan.switching; i++) {
+    if (i % 3 === 0) lastSwitcher = `switcher.${rid()}@gmail.com`; // three tries per customer, a new card each time
+    await checkout(gift, { email: lastSwitcher, card: pan(pick(['400022', '512687'])) });
+    bar.tick('payment-method switching');
+  }
   // 3. bots
   for (let i = 0; i < plan.bots; i++) { await checkout(topup, { ua: pick(['python-requests/2.31', 'curl/8.4.0', 'Mozilla/5.0 HeadlessChrome/120.0']) }); bar.tick('bot checkouts'); }
   // 4. an integrator scoring its own checkouts: cross-border cards, data-centre IPs, one IP hammering
