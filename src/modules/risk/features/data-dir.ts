@@ -10,7 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
  * from the dist/ bundle (same convention as src/platform/db/migrate.ts).
  */
 export const RISK_DATA_DIR =
-  [join(here, '..', 'data'), join(here, '..', 'src', 'modules', 'risk', 'data')].find((d) => existsSync(d)) ?? join(here, '..', 'data');
+  // Identify the folder by a file it holds: from the dist/ bundle, "../data" is the PGlite data folder.
+  [join(here, '..', 'data'), join(here, '..', 'src', 'modules', 'risk', 'data')].find((d) => existsSync(join(d, 'binlist-ranges.csv'))) ?? join(here, '..', 'data');
 
 export function dataFile(name: string): string {
   return join(RISK_DATA_DIR, name);
