@@ -1,0 +1,80 @@
+// Card-authorization benchmark (issue 3): signed POST /v1/card-authorizations at a fixed offered rate
+// (open loop), every decision durable. PostgreSQL, server as a child process (the dist bundle).
+// Run: npm run bench:cards   → bench/RESULTS-cards.md
+import { createHmac, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import pg from 'pg';
+import { Client } from './lib/http.ts';
+import { freePort, startServer, memOf } from './lib/server.ts';
+import { summary } from './lib/stats.ts';
+
+const SECRET = 'cps_bench_secret_0123456789';
+const RATES = (process.env.CARD_BENCH_RATES ?? '500,1000,2000').split(',').map(Number);
+const SECONDS = Number(process.env.CARD_BENCH_SECONDS ?? 8);
+const DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+execSync('node scripts/build.mjs', { stdio: 'ignore' });
+const schema = `bench_cards_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: DB });
+await admin.connect();
+await admin.query(`CREATE SCHEMA ${schema}`);
+const u = new URL(DB);
+u.searchParams.set('options', `-c search_path=${schema}`);
+const port = await freePort();
+const server = await startServer({
+  script: 'dist/cli.mjs', logFile: '/tmp/bench-cards.log',
+  env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), ADMIN_EMAIL: 'bench@tollgate.local', ADMIN_PASSWORD: 'bench-password-1', CARD_PROCESSOR_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '100000000', DEMO_SEED: 'false' },
+});
+const c = new Client(server.url, 256);
+const token = (await c.json('POST', '/v1/staff/sessions', { email: 'bench@tollgate.local', password: 'bench-password-1' })).body.token;
+const cards: string[] = [];
+for (let i = 0; i < 200; i++) {
+  const ch = await c.json('POST', '/v1/admin/cardholders', { name: `Shopper ${i}` }, token);
+  const card = await c.json('POST', '/v1/admin/cards', { cardholderId: ch.body.id, processorCardId: `pc_${i}_${randomBytes(3).toString('hex')}`, bin: '412752', last4: String(1000 + i), expMonth: 12, expYear: 2030, currency: 'ZAR', controls: { perTransaction: 500000, daily: 100000000 } }, token);
+  cards.push(card.body.id);
+}
+const sign = (raw: string) => { const t = Math.floor(Date.now() / 1000); return `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${raw}`).digest('hex')}`; };
+const merchants = [{ name: 'Makro Woodmead', mcc: '5411', city: 'Johannesburg', country: 'ZA' }, { name: 'Checkers Hyper', mcc: '5411', city: 'Sandton', country: 'ZA' }, { name: 'Engen', mcc: '5541', city: 'Midrand', country: 'ZA' }];
+
+const rows: string[] = [];
+let peak = 0;
+for (const rate of RATES) {
+  const lat: number[] = [];
+  let ok = 0, bad = 0, approved = 0;
+  const total = rate * SECONDS;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const body = JSON.stringify({ id: `auth_${rate}_${i}_${randomBytes(3).toString('hex')}`, cardId: cards[i % cards.length], amount: { amount: 2000 + (i % 400) * 100, currency: 'ZAR' }, merchant: merchants[i % merchants.length], createdAt: new Date().toISOString() });
+    inflight.push(c.request('POST', '/v1/card-authorizations', body, { 'tollgate-signature': sign(body) }).then((r) => {
+      lat.push(r.ms);
+      if (r.status === 200) { ok++; if (r.body.includes('"approved":true')) approved++; } else bad++;
+    }));
+  }
+  await Promise.all(inflight);
+  const wall = (performance.now() - t0) / 1000;
+  const s = summary(lat);
+  peak = Math.max(peak, memOf(server.pid).hwmMiB);
+  rows.push(`| ${rate} | ${(ok / wall).toFixed(0)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(0)} | ${ok} ok / ${bad} errors, ${approved} approved |`);
+  process.stdout.write(`${rows.at(-1)}\n`);
+}
+const [{ n }] = (await admin.query(`SELECT count(*)::int AS n FROM ${schema}.card_authorizations`)).rows;
+c.close();
+await server.stop();
+await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+await admin.end();
+const out = [
+  '# Card authorization benchmark', '',
+  `Run ${new Date().toISOString()}, commit \`${execSync('git rev-parse --short HEAD').toString().trim()}\`, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, PostgreSQL, server = dist bundle, load generator in another process on the same 2 cores.`,
+  `Open loop: requests sent at the offered rate for ${SECONDS} s regardless of answers; each request is HMAC-signed; 200 cards, grocery merchants; every decision is durable (${n} authorization rows after the run). Target: p99 ≤ 5 ms at 2,000/s.`, '',
+  '| offered req/s | achieved req/s | p50 ms | p99 ms | max ms | outcome |', '| --- | --- | --- | --- | --- | --- |', ...rows, '',
+  `Peak RSS of the server: ${peak.toFixed(0)} MiB.`, '',
+];
+writeFileSync(new URL('./RESULTS-cards.md', import.meta.url), out.join('\n'));
+process.stdout.write(out.join('\n'));
+process.exit(0);
