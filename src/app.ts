@@ -247,6 +247,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       if (config.risk.enabled) void ipIntel.warm().catch((err) => log.error({ err }, 'IP data could not be loaded'));
       timers = [
         setInterval(() => void sweep(), 5_000),
+        // PGlite has no autovacuum: without it dead rows pile up and plans go stale on a long-running demo.
+        ...(db.kind === 'pglite' ? [setInterval(() => void db.query('VACUUM (ANALYZE)').catch((err) => log.warn({ err }, 'vacuum failed')), 15 * 60_000)] : []),
         // lists (and rules) changed on another node reach this one within a second
         setInterval(() => void Promise.all([lists.refresh(), rules.refresh()]).catch((err) => log.error({ err }, 'risk refresh failed')), 1_000),
       ];
