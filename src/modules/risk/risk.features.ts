@@ -1,8 +1,5 @@
-import { lookupBin } from './features/bin-table.ts';
-import { IpIntel } from './features/ip-intel.ts';
-import { emailFeatures } from './features/email.ts';
-import { isBot } from './features/user-agent.ts';
-import { toUsd } from './features/currency.ts';
+import { extractFeatures } from './features/index.ts';
+import type { IpIntel } from './features/ip-intel.ts';
 import type { VelocityDim, VelocityStore } from './features/velocity.ts';
 import type { EventKind } from './risk.schema.ts';
 import type { Party } from './lists.service.ts';
@@ -51,42 +48,22 @@ export async function buildFeatures(e: RiskEvent, velocity: VelocityStore, opts:
   f['time.hour_utc'] = hour.getUTCHours();
   f['time.weekday_utc'] = hour.getUTCDay();
 
+  // The lookups (IP, BIN, e-mail, user agent, USD) come from the feature sources' one implementation.
+  // A missing user agent stays "not known" here (undefined), not "sent none".
+  extractFeatures({ ip: e.ip, bin: e.card?.bin, email: e.email, userAgent: e.userAgent ?? undefined, amount: e.amount }, { ip: opts.ip }, f);
   let usd: number | null = null;
   if (e.amount) {
     f['amount.minor'] = e.amount.amount;
     f['amount.currency'] = e.amount.currency;
-    usd = toUsd(e.amount);
-    put(f, 'amount.usd', usd === null ? null : Math.round(usd * 100) / 100);
+    usd = typeof f['amount.usd'] === 'number' ? (f['amount.usd'] as number) : null;
+    if (usd !== null) f['amount.usd'] = Math.round(usd * 100) / 100;
   }
-
-  let normalizedEmail: string | null = null;
-  if (e.email) {
-    const em = emailFeatures(e.email);
-    normalizedEmail = em.normalized;
-    put(f, 'email.address', e.email.trim().toLowerCase());
-    put(f, 'email.normalized', em.normalized);
-    put(f, 'email.domain', em.domain);
-    f['email.disposable'] = em.disposable;
-  }
-
-  let ipCountry: string | null = null;
-  let asn: number | null = null;
-  if (e.ip) {
-    const info = opts.ip.lookup(e.ip);
-    ipCountry = info.country;
-    asn = info.asn;
-    put(f, 'ip.address', e.ip);
-    put(f, 'ip.country', info.country);
-    put(f, 'ip.asn', info.asn);
-    put(f, 'ip.as_org', info.asOrg);
-    f['ip.is_hosting'] = info.isHosting;
-    f['ip.is_private'] = info.isPrivate;
-  }
-
-  if (e.userAgent !== undefined && e.userAgent !== null) {
-    put(f, 'user_agent.raw', e.userAgent.slice(0, 300));
-    f['user_agent.is_bot'] = isBot(e.userAgent);
-  }
+  const normalizedEmail = (f['email.normalized'] as string | undefined) ?? null;
+  if (e.email) put(f, 'email.address', e.email.trim().toLowerCase());
+  const ipCountry = (f['ip.country'] as string | undefined) ?? null;
+  const asn = (f['ip.asn'] as number | undefined) ?? null;
+  put(f, 'ip.address', e.ip);
+  if (e.userAgent !== undefined && e.userAgent !== null) put(f, 'user_agent.raw', e.userAgent.slice(0, 300));
   put(f, 'device.id', e.deviceId);
   put(f, 'customer.id', e.customerId ?? normalizedEmail);
   put(f, 'platform_user.id', e.platformUserId);
@@ -95,20 +72,10 @@ export async function buildFeatures(e: RiskEvent, velocity: VelocityStore, opts:
 
   const card = e.card ?? null;
   if (card) {
-    put(f, 'card.bin', card.bin);
     put(f, 'card.last4', card.last4);
     put(f, 'card.fingerprint', card.fingerprint);
     put(f, 'card.id', card.id);
     put(f, 'card.program', card.program);
-    const bin = card.bin ? lookupBin(card.bin) : null;
-    if (bin) {
-      put(f, 'card.bin_country', bin.country);
-      put(f, 'card.brand', bin.brand);
-      put(f, 'card.scheme', bin.scheme);
-      put(f, 'card.type', bin.type);
-      f['card.prepaid'] = bin.prepaid;
-      put(f, 'card.bank', bin.bank);
-    }
   }
   if (e.merchant) {
     put(f, 'merchant.name', e.merchant.name);
