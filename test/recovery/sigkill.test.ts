@@ -37,12 +37,13 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
   throw new Error('server did not become ready');
 }
 
-test('SIGKILL while jobs are in flight, start again: every paid order ends fulfilled exactly once', { timeout: 180_000 }, async () => {
+/** A database of its own for a server process: a fresh schema on DATABASE_URL, or a fresh PGlite data folder. */
+async function isolatedDatabase(name: string) {
   const env: Record<string, string> = {};
   let dataDir: string | null = null;
   let schema: string | null = null;
   if (process.env.DATABASE_URL) {
-    schema = `crash_${randomBytes(5).toString('hex')}`;
+    schema = `${name}_${randomBytes(5).toString('hex')}`;
     const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await c.connect();
     await c.query(`CREATE SCHEMA ${schema}`);
@@ -51,9 +52,23 @@ test('SIGKILL while jobs are in flight, start again: every paid order ends fulfi
     u.searchParams.set('options', `-c search_path=${schema}`);
     env.DATABASE_URL = u.toString();
   } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'tollgate-crash-'));
+    dataDir = mkdtempSync(join(tmpdir(), `tollgate-${name}-`));
     env.DATA_DIR = dataDir;
   }
+  const cleanup = async () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (schema) {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    }
+  };
+  return { env, dataDir, schema, cleanup };
+}
+
+test('SIGKILL while jobs are in flight, start again: every paid order ends fulfilled exactly once', { timeout: 180_000 }, async () => {
+  const { env, dataDir, schema, cleanup } = await isolatedDatabase('crash');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
@@ -117,33 +132,12 @@ test('SIGKILL while jobs are in flight, start again: every paid order ends fulfi
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => { if (server.exitCode !== null) r(null); else server.once('exit', r); });
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (schema) {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    }
+    await cleanup();
   }
 });
 
 test('SIGTERM: the server stops claiming, finishes the delivery in flight, then exits 0', { timeout: 180_000, skip: !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') && !process.env.CI ? 'no Chromium' : false }, async () => {
-  const env: Record<string, string> = {};
-  let dataDir: string | null = null;
-  let schema: string | null = null;
-  if (process.env.DATABASE_URL) {
-    schema = `term_${randomBytes(5).toString('hex')}`;
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`CREATE SCHEMA ${schema}`);
-    await c.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = u.toString();
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'tollgate-term-'));
-    env.DATA_DIR = dataDir;
-  }
+  const { env, dataDir, schema, cleanup } = await isolatedDatabase('term');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = await startServer(env, port);
@@ -180,12 +174,6 @@ test('SIGTERM: the server stops claiming, finishes the delivery in flight, then 
     assert.equal(status, 'fulfilled');
   } finally {
     if (server.exitCode === null) server.kill('SIGKILL');
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (schema) {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    }
+    await cleanup();
   }
 });
