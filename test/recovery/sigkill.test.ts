@@ -68,7 +68,7 @@ async function isolatedDatabase(name: string) {
 }
 
 test('SIGKILL while jobs are in flight, start again: every paid order ends fulfilled exactly once', { timeout: 180_000 }, async () => {
-  const { env, dataDir, schema, cleanup } = await isolatedDatabase('crash');
+  const { env, cleanup } = await isolatedDatabase('crash');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
