@@ -46,6 +46,8 @@ test('rule editor: a compile error shows its line and column and is marked; fixe
 
   await page.getByTestId('nav-risk-rules').click();
   await page.getByTestId('rules-table').waitFor();
+  // the table frame renders before its rows arrive: wait for the row, then count it
+  await page.locator('[data-testid=rule-row][data-name="Bot user agent"]').waitFor();
   assert.ok(await page.locator('[data-testid=rule-row][data-name="Bot user agent"]').count() === 1, 'the built-in pack is listed');
   await page.getByTestId('rule-new').click();
   await page.getByTestId('rule-editor').waitFor();
