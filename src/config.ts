@@ -48,6 +48,25 @@ const EnvSchema = Type.Object({
   CARD_PROCESSOR_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   CARD_DECISION_BUDGET_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   STRIPE_ISSUING_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 8 })),
+  // --- issue 4: customers, personal area, ledger, internal accounting, guarded gateway ---
+  SMS_PROVIDER: Type.Optional(Type.Union([Type.Literal('twilio'), Type.Literal('outbox')])),
+  SMS_API_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TWILIO_ACCOUNT_SID: Type.Optional(Type.String()),
+  TWILIO_AUTH_TOKEN: Type.Optional(Type.String()),
+  SMS_FROM: Type.Optional(Type.String()),
+  WALLET_CURRENCY: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  STEP_UP_THRESHOLD_MINOR: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  COMPANY_NAME: Type.Optional(Type.String()),
+  COMPANY_DETAILS: Type.Optional(Type.String()),
+  INTERNAL_SYSTEM_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  INTERNAL_SYSTEM_API_KEY: Type.Optional(Type.String({ minLength: 16 })),
+  GATEWAY_RATE_PER_CUSTOMER_PER_MINUTE: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  GATEWAY_RATE_GLOBAL_PER_SECOND: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  GATEWAY_CONCURRENCY_PER_CUSTOMER: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  GATEWAY_CONCURRENCY_GLOBAL: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  GATEWAY_TIMEOUT_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  GATEWAY_BREAKER_FAILURES: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
+  GATEWAY_BREAKER_HALF_OPEN_MS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -99,6 +118,26 @@ export interface Config {
     decisionBudgetMs: number;
     /** Signing secret of the Stripe Issuing synchronous webhook (enables /v1/webhooks/stripe-issuing). */
     stripeIssuingWebhookSecret?: string;
+  };
+  /** Text messages (second factor codes): Twilio-compatible API or the dev outbox shown in the console. */
+  sms: { provider: 'twilio' | 'outbox'; apiBaseUrl: string; accountSid?: string; authToken?: string; from: string };
+  /** Customers' personal area. */
+  personalArea: {
+    /** Currency of a new customer's wallet account. */
+    walletCurrency: string;
+    /** Paying more than this (minor units of the wallet currency) needs a fresh second factor. */
+    stepUpThresholdMinor: number;
+    /** Printed on receipts. */
+    companyName: string;
+    companyDetails: string;
+  };
+  /** The company's internal accounting system (default: the demo one this server mounts at /internal-accounting). */
+  internalSystem: { url?: string; apiKey?: string };
+  /** The guarded gateway between the public side and internal systems. */
+  gateway: {
+    ratePerCustomerPerMinute: number; rateGlobalPerSecond: number;
+    concurrencyPerCustomer: number; concurrencyGlobal: number;
+    timeoutMs: number; breakerFailures: number; breakerHalfOpenMs: number;
   };
 }
 
@@ -158,10 +197,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authHoldHours: Number(e.AUTH_HOLD_HOURS ?? 72),
     risk: { enabled: truthy(e.RISK, true), autoCaptureLimitUsd: Number(e.FRAUD_AUTO_CAPTURE_LIMIT_USD ?? 500) },
     cards: { processorSecret: e.CARD_PROCESSOR_SECRET, decisionBudgetMs: Number(e.CARD_DECISION_BUDGET_MS ?? 1000), stripeIssuingWebhookSecret: e.STRIPE_ISSUING_WEBHOOK_SECRET },
+    sms: {
+      provider: e.SMS_PROVIDER ?? 'outbox', apiBaseUrl: (e.SMS_API_BASE_URL ?? 'https://api.twilio.com').replace(/\/$/, ''),
+      accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.SMS_FROM ?? 'Tollgate',
+    },
+    personalArea: {
+      walletCurrency: e.WALLET_CURRENCY ?? 'USD',
+      stepUpThresholdMinor: Number(e.STEP_UP_THRESHOLD_MINOR ?? 50_000),
+      companyName: e.COMPANY_NAME ?? 'Tollgate Demo Ltd',
+      companyDetails: e.COMPANY_DETAILS ?? '1 Demo Street, Example City · Reg. no. 00000000',
+    },
+    internalSystem: { url: e.INTERNAL_SYSTEM_URL, apiKey: e.INTERNAL_SYSTEM_API_KEY },
+    gateway: {
+      ratePerCustomerPerMinute: Number(e.GATEWAY_RATE_PER_CUSTOMER_PER_MINUTE ?? 60),
+      rateGlobalPerSecond: Number(e.GATEWAY_RATE_GLOBAL_PER_SECOND ?? 200),
+      concurrencyPerCustomer: Number(e.GATEWAY_CONCURRENCY_PER_CUSTOMER ?? 2),
+      concurrencyGlobal: Number(e.GATEWAY_CONCURRENCY_GLOBAL ?? 16),
+      timeoutMs: Number(e.GATEWAY_TIMEOUT_MS ?? 3000),
+      breakerFailures: Number(e.GATEWAY_BREAKER_FAILURES ?? 5),
+      breakerHalfOpenMs: Number(e.GATEWAY_BREAKER_HALF_OPEN_MS ?? 10_000),
+    },
     ...overrides,
   };
   if (cfg.port < 0 || cfg.port > 65535) throw new ConfigError('PORT must be 0..65535');
   if (cfg.cards.decisionBudgetMs < 1 || cfg.cards.decisionBudgetMs > 10_000) throw new ConfigError('CARD_DECISION_BUDGET_MS must be 1..10000');
+  if (cfg.sms.provider === 'twilio' && (!cfg.sms.accountSid || !cfg.sms.authToken)) throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  for (const [k, v] of Object.entries(cfg.gateway)) if (!(v >= 1)) throw new ConfigError(`GATEWAY setting ${k} must be >= 1`);
   if (cfg.workers.concurrency < 1) throw new ConfigError('WORKER_CONCURRENCY must be >= 1');
   if (cfg.paymentGateway === 'stripe' && (!cfg.stripe.secretKey || !cfg.stripe.webhookSecret)) throw new ConfigError('PAYMENT_GATEWAY=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
   return Object.freeze(cfg);

@@ -18,6 +18,8 @@ export interface Secrets {
   demoSellerPassword: string;
   /** HMAC secret of the card processor's Tollgate-Signature (CARD_PROCESSOR_SECRET). */
   cardProcessorSecret: string;
+  /** API key of the internal accounting system's connector API (INTERNAL_SYSTEM_API_KEY). */
+  internalSystemApiKey: string;
   /** AES-256-GCM key of the fields encrypted at rest (ENCRYPTION_KEY). */
   encryptionKey: Buffer;
 }

@@ -18,6 +18,7 @@ export async function resolveSecrets(db: Db, config: Config, log: Logger): Promi
     demoPlatformPartnerKey: await getOrCreateSetting<string>(trx, 'secret.demo_platform_partner_key', () => `dpk_${gen()()}`),
     demoSellerPassword: await getOrCreateSetting<string>(trx, 'secret.demo_seller_password', gen(12)),
     cardProcessorSecret: config.cards.processorSecret ?? (await getOrCreateSetting<string>(trx, 'secret.card_processor', () => `cps_${gen()()}`)),
+    internalSystemApiKey: config.internalSystem.apiKey ?? (await getOrCreateSetting<string>(trx, 'secret.internal_system_api_key', () => `isk_${gen()()}`)),
     encryptionKey: config.encryptionKey ?? (await getOrCreateSetting<string>(trx, 'secret.encryption_key', () => randomBytes(32).toString('base64'))),
   }));
   if (!config.encryptionKey) log.warn('ENCRYPTION_KEY is not set: using a generated key stored in the database (fine for a demo, not for production)');

@@ -19,10 +19,18 @@ export const HTTP_STATUS = {
   invalid_rule: 422,
   unprocessable: 422,
   product_unavailable: 422,
+  insufficient_funds: 422,
+  limit_exceeded: 422,
+  transfer_id_reused: 422,
+  invalid_code: 401,
+  step_up_required: 403,
+  account_locked: 423,
   rate_limited: 429,
   internal: 500,
   gateway_unavailable: 503,
   service_unavailable: 503,
+  upstream_unavailable: 503,
+  upstream_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof HTTP_STATUS;

@@ -16,7 +16,9 @@ const next = monotonicFactory(random);
 /** Public ids: a type prefix and a ULID (time-sortable, not guessable, never sequential). */
 export type IdPrefix =
   | 'ord' | 'pay' | 'prd' | 'evt' | 'job' | 'ful' | 'stf' | 'ses' | 'blk' | 'aud' | 'key'
-  | 'agt' | 'oln' | 'lst' | 'snz' | 'rul' | 'dec' | 'crd' | 'chd' | 'cpg' | 'asg' | 'msg' | 'idk' | 'hst' | 'alr' | 'dpu' | 'dpt' | 'sbx' | 'whk';
+  | 'agt' | 'oln' | 'lst' | 'snz' | 'rul' | 'dec' | 'crd' | 'chd' | 'cpg' | 'asg' | 'msg' | 'idk' | 'hst' | 'alr' | 'dpu' | 'dpt' | 'sbx' | 'whk'
+  // issue 4: customers, ledger, personal area, internal accounting, security
+  | 'cus' | 'chl' | 'cse' | 'pkc' | 'lac' | 'ltr' | 'top' | 'fbk' | 'cmt' | 'bpy' | 'bil' | 'ctr' | 'sev' | 'ipb' | 'sms';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;
