@@ -16,6 +16,8 @@ export interface DomainEventMap {
   'fulfilment.failed': { orderId: string; fulfilmentId: string; error: string; actor: string };
   /** A risk rule's side action: freeze this card now (the cards module reacts). */
   'risk.freeze_card': { cardId: string; decisionId: string; rule: string; actor: string };
+  /** A customer signed up (the personal area opens their wallet account in the same transaction). */
+  'customer.created': { customerId: string; actor: string };
 }
 
 type Handler<K extends keyof DomainEventMap> = (trx: Sql, e: DomainEventMap[K]) => Promise<void>;
