@@ -6,12 +6,15 @@ import type { Sql } from './db/db.ts';
  * (payments → orders, fulfilment → orders) and without a second transaction.
  * Handlers must only touch the database through `trx` and never call outside systems.
  */
+/** What a payment pays for; its events carry it, and each module reacts only to its own (orderId is the paid thing's id). */
+export type PaymentPurpose = 'order' | 'topup' | 'bill';
+
 export interface DomainEventMap {
-  'payment.authorized': { paymentId: string; orderId: string; amount: number; currency: string; actor: string };
-  'payment.captured': { paymentId: string; orderId: string; amount: number; currency: string; actor: string };
-  'payment.failed': { paymentId: string; orderId: string; reason: string; actor: string };
-  'payment.voided': { paymentId: string; orderId: string; actor: string };
-  'payment.refunded': { paymentId: string; orderId: string; actor: string };
+  'payment.authorized': { paymentId: string; orderId: string; purpose: PaymentPurpose; amount: number; currency: string; actor: string };
+  'payment.captured': { paymentId: string; orderId: string; purpose: PaymentPurpose; amount: number; currency: string; actor: string };
+  'payment.failed': { paymentId: string; orderId: string; purpose: PaymentPurpose; reason: string; actor: string };
+  'payment.voided': { paymentId: string; orderId: string; purpose: PaymentPurpose; actor: string };
+  'payment.refunded': { paymentId: string; orderId: string; purpose: PaymentPurpose; actor: string };
   'fulfilment.delivered': { orderId: string; fulfilmentId: string; actor: string };
   'fulfilment.failed': { orderId: string; fulfilmentId: string; error: string; actor: string };
   /** A risk rule's side action: freeze this card now (the cards module reacts). */

@@ -1,19 +1,23 @@
 import type { Sql } from '../../platform/db/db.ts';
 import { newId } from '../../platform/ids.ts';
 import type { PaymentStatus } from './payments.states.ts';
+import type { PaymentPurpose } from '../../platform/events.ts';
+export type { PaymentPurpose };
+
 
 export interface Payment {
-  id: string; orderId: string; gateway: string; gatewayRef: string | null; status: PaymentStatus; amount: number; currency: string;
+  /** orderId is the id of what is paid for: an order, a wallet top-up or a bill payment (see purpose). */
+  id: string; orderId: string; purpose: PaymentPurpose; gateway: string; gatewayRef: string | null; status: PaymentStatus; amount: number; currency: string;
   capturedAmount: number | null; capturedCurrency: string | null; checkoutUrl: string | null; failureReason: string | null; createdAt: Date; updatedAt: Date;
   method: { type: string | null; bin: string | null; last4: string | null; fingerprint: string | null }; authorizedAt: Date | null;
 }
 interface Row {
-  id: string; order_id: string; gateway: string; gateway_ref: string | null; status: PaymentStatus; amount: number; currency: string;
+  id: string; order_id: string; purpose: PaymentPurpose; gateway: string; gateway_ref: string | null; status: PaymentStatus; amount: number; currency: string;
   captured_amount: number | null; captured_currency: string | null; checkout_url: string | null; failure_reason: string | null; created_at: Date; updated_at: Date;
   method_type: string | null; card_bin: string | null; card_last4: string | null; card_fingerprint: string | null; authorized_at: Date | null;
 }
 const toPayment = (r: Row): Payment => ({
-  id: r.id, orderId: r.order_id, gateway: r.gateway, gatewayRef: r.gateway_ref, status: r.status, amount: r.amount, currency: r.currency,
+  id: r.id, orderId: r.order_id, purpose: r.purpose, gateway: r.gateway, gatewayRef: r.gateway_ref, status: r.status, amount: r.amount, currency: r.currency,
   capturedAmount: r.captured_amount, capturedCurrency: r.captured_currency, checkoutUrl: r.checkout_url, failureReason: r.failure_reason,
   createdAt: r.created_at, updatedAt: r.updated_at,
   method: { type: r.method_type, bin: r.card_bin, last4: r.card_last4, fingerprint: r.card_fingerprint }, authorizedAt: r.authorized_at,
@@ -26,8 +30,8 @@ export async function setMethod(sql: Sql, id: string, m: { type: string; bin?: s
     [id, m.type, m.bin ?? null, m.last4 ?? null, m.fingerprint ?? null]);
 }
 
-export async function insert(sql: Sql, p: { id: string; orderId: string; gateway: string; amount: number; currency: string; actor: string }): Promise<void> {
-  await sql.query(`INSERT INTO payments (id, order_id, gateway, status, amount, currency) VALUES ($1, $2, $3, 'pending', $4, $5)`, [p.id, p.orderId, p.gateway, p.amount, p.currency]);
+export async function insert(sql: Sql, p: { id: string; orderId: string; purpose: PaymentPurpose; gateway: string; amount: number; currency: string; actor: string }): Promise<void> {
+  await sql.query(`INSERT INTO payments (id, order_id, purpose, gateway, status, amount, currency) VALUES ($1, $2, $3, $4, 'pending', $5, $6)`, [p.id, p.orderId, p.purpose, p.gateway, p.amount, p.currency]);
   await insertHistory(sql, { paymentId: p.id, from: null, to: 'pending', actor: p.actor, reason: 'created' });
 }
 

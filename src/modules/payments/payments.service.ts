@@ -12,6 +12,7 @@ import { recordInbound, lockUnprocessed, markProcessed, pendingInbox, recordFail
 import { InlineQueue } from '../../platform/inline-queue.ts';
 import { GatewayRefused, type GatewayEvent, type PaymentGateway } from './gateway.ts';
 import * as repo from './payments.repo.ts';
+import type { PaymentPurpose } from './payments.repo.ts';
 import { PAYMENT_TRANSITIONS, type PaymentStatus } from './payments.states.ts';
 
 export const PAYMENTS_QUEUE = 'payments';
@@ -70,11 +71,14 @@ export function createPaymentsService({ db, log, events, gateways, concurrency =
     listForOrders: (sql: Sql, orderIds: string[]) => repo.listForOrders(sql, orderIds),
     history: (id: string) => repo.history(db, id),
 
-    /** Creates the payment record inside the order's transaction (no gateway call yet). */
-    async createPending(trx: Sql, input: { orderId: string; amount: number; currency: string; gateway: string; actor: string }): Promise<string> {
+    /**
+     * Creates the payment record inside the caller's transaction (no gateway call yet). `orderId` is the id of
+     * what is paid for; `purpose` says what that is (default: a storefront order).
+     */
+    async createPending(trx: Sql, input: { orderId: string; purpose?: PaymentPurpose; amount: number; currency: string; gateway: string; actor: string }): Promise<string> {
       gateway(input.gateway);
       const id = newId('pay');
-      await repo.insert(trx, { id, ...input });
+      await repo.insert(trx, { id, ...input, purpose: input.purpose ?? 'order' });
       return id;
     },
 
@@ -157,19 +161,19 @@ export function createPaymentsService({ db, log, events, gateways, concurrency =
           const amount = e.amount ?? { amount: payment.amount, currency: payment.currency };
           if (target === 'captured') {
             await transition(trx, payment.id, payment.status, 'captured', actor, e.type, { capturedAmount: amount.amount, capturedCurrency: amount.currency }, row.event_id);
-            await events.emit(trx, 'payment.captured', { paymentId: payment.id, orderId: payment.orderId, amount: amount.amount, currency: amount.currency, actor });
+            await events.emit(trx, 'payment.captured', { paymentId: payment.id, orderId: payment.orderId, purpose: payment.purpose, amount: amount.amount, currency: amount.currency, actor });
           } else if (target === 'authorized') {
             await transition(trx, payment.id, payment.status, 'authorized', actor, e.type, {}, row.event_id);
-            await events.emit(trx, 'payment.authorized', { paymentId: payment.id, orderId: payment.orderId, amount: amount.amount, currency: amount.currency, actor });
+            await events.emit(trx, 'payment.authorized', { paymentId: payment.id, orderId: payment.orderId, purpose: payment.purpose, amount: amount.amount, currency: amount.currency, actor });
           } else if (target === 'failed') {
             await transition(trx, payment.id, payment.status, 'failed', actor, e.failureReason ?? e.type, { failureReason: e.failureReason ?? 'declined' }, row.event_id);
-            await events.emit(trx, 'payment.failed', { paymentId: payment.id, orderId: payment.orderId, reason: e.failureReason ?? 'declined', actor });
+            await events.emit(trx, 'payment.failed', { paymentId: payment.id, orderId: payment.orderId, purpose: payment.purpose, reason: e.failureReason ?? 'declined', actor });
           } else if (target === 'voided') {
             await transition(trx, payment.id, payment.status, 'voided', actor, e.type, {}, row.event_id);
-            await events.emit(trx, 'payment.voided', { paymentId: payment.id, orderId: payment.orderId, actor });
+            await events.emit(trx, 'payment.voided', { paymentId: payment.id, orderId: payment.orderId, purpose: payment.purpose, actor });
           } else {
             await transition(trx, payment.id, payment.status, 'refunded', actor, e.type, {}, row.event_id);
-            await events.emit(trx, 'payment.refunded', { paymentId: payment.id, orderId: payment.orderId, actor });
+            await events.emit(trx, 'payment.refunded', { paymentId: payment.id, orderId: payment.orderId, purpose: payment.purpose, actor });
           }
           outcome = `applied: ${payment.status} -> ${target}`;
         }

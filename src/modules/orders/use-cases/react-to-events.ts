@@ -12,6 +12,7 @@ export function registerReactions(d: OrdersDeps, life: Lifecycle, checks: { queu
   const { move, lockOrder, startFulfilmentIfRunning, sendFulfilledEmail } = life;
   const { events, payments, fulfilment, catalog } = d;
   events.on('payment.captured', async (trx, e) => {
+    if (e.purpose !== 'order') return; // top-ups and bills are the personal area's
     const order = await lockOrder(trx, e.orderId);
     // Approved in a risk review: the capture we asked for arrived; the order goes on to fulfilment.
     if (order.status === 'on_hold' && order.holdReason === RISK_HOLD) {
@@ -41,6 +42,7 @@ export function registerReactions(d: OrdersDeps, life: Lifecycle, checks: { queu
   });
 
   events.on('payment.authorized', async (trx, e) => {
+    if (e.purpose !== 'order') return; // top-ups and bills are the personal area's
     const order = await lockOrder(trx, e.orderId);
     if (order.status !== 'pending_payment') {
       await payments.request(trx, 'void', e.paymentId, `authorization for ${order.status} order`);
@@ -58,6 +60,7 @@ export function registerReactions(d: OrdersDeps, life: Lifecycle, checks: { queu
   });
 
   events.on('payment.refunded', async (trx, e) => {
+    if (e.purpose !== 'order') return; // top-ups and bills are the personal area's
     const order = await lockOrder(trx, e.orderId);
     if (order.status === 'paid' || order.status === 'on_hold' || order.status === 'failed') {
       await move(trx, order, 'refunded', e.actor, `payment ${e.paymentId} refunded at the gateway`);
