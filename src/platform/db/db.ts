@@ -15,6 +15,13 @@ export interface Db extends Sql {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction; retried on serialization failures and deadlocks. */
   tx<T>(fn: (trx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Receives NOTIFY payloads sent on `channel` (by any node; a NOTIFY inside a transaction arrives only if it
+   * commits). Returns the function that stops listening. On PostgreSQL one dedicated connection serves every
+   * channel of this Db and reconnects after a failure (notifications sent while it was down are lost, so
+   * listeners must treat them as hints to re-read, not as the data).
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -44,9 +51,50 @@ function pgQuery(client: pg.Pool | pg.PoolClient, text: string, params: unknown[
   return name ? client.query({ name, text, values: params }) : client.query(text, params);
 }
 
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
 class PgDb implements Db {
   readonly kind = 'postgres' as const;
-  constructor(readonly pool: pg.Pool) {}
+  private listener: { client: pg.Client | null; handlers: Map<string, Set<(p: string) => void>>; connecting: Promise<void> | null; closed: boolean } =
+    { client: null, handlers: new Map(), connecting: null, closed: false };
+  constructor(readonly pool: pg.Pool, private readonly connectionString: string) {}
+
+  private async connectListener(): Promise<void> {
+    const l = this.listener;
+    if (l.client || l.closed) return;
+    l.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString });
+      client.on('notification', (m) => { for (const h of l.handlers.get(m.channel) ?? []) h(m.payload ?? ''); });
+      client.on('error', () => {
+        // reconnect and re-LISTEN after a short pause
+        if (l.client === client) l.client = null;
+        client.end().catch(() => undefined);
+        if (!l.closed && l.handlers.size) setTimeout(() => void this.connectListener().catch(() => undefined), 500).unref();
+      });
+      await client.connect();
+      for (const ch of l.handlers.keys()) await client.query(`LISTEN ${quoteIdent(ch)}`);
+      l.client = client;
+    })().finally(() => { l.connecting = null; });
+    await l.connecting;
+  }
+
+  async listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+    const l = this.listener;
+    let set = l.handlers.get(channel);
+    const fresh = !set;
+    if (!set) l.handlers.set(channel, (set = new Set()));
+    set.add(handler);
+    if (l.connecting) await l.connecting;
+    if (!l.client) await this.connectListener();
+    else if (fresh) await l.client.query(`LISTEN ${quoteIdent(channel)}`);
+    return async () => {
+      set!.delete(handler);
+      if (set!.size === 0) {
+        l.handlers.delete(channel);
+        await l.client?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+      }
+    };
+  }
   async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
     const r = await pgQuery(this.pool, text, params);
     return r.rows as T[];
@@ -77,6 +125,8 @@ class PgDb implements Db {
     }
   }
   async close() {
+    this.listener.closed = true;
+    await this.listener.client?.end().catch(() => undefined);
     await this.pool.end();
   }
 }
@@ -92,6 +142,10 @@ class PgliteDb implements Db {
     // PGlite is a single connection: its transaction() holds an exclusive lock, so
     // transactions are serialized. Keep them short and never call outside systems inside.
     return this.pglite.transaction(async (t) => fn({ query: async <R>(q: string, p: unknown[] = []) => (await t.query<R>(q, p)).rows }));
+  }
+  async listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+    const stop = await this.pglite.listen(channel, handler);
+    return async () => { if (!this.pglite.closed) await stop(); };
   }
   async close() {
     if (!this.pglite.closed) await this.pglite.close();
@@ -123,7 +177,8 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       await c.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema.replace(/"/g, '')}"`);
       await c.end();
     }
-    const db = new PgDb(pool);
+    // the listener connection must see the same schema only for SQL; NOTIFY channels are database-wide
+    const db = new PgDb(pool, opts.databaseUrl);
     await db.query('SELECT 1');
     return db;
   }
