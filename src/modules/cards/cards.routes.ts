@@ -23,13 +23,27 @@ const CardView = Type.Object({
   history: Type.Array(Type.Object({ from: Nullable(Type.String()), to: Type.String(), actor: Type.String(), reason: Nullable(Type.String()), at: DateTime })),
   createdAt: DateTime, updatedAt: DateTime,
 });
-const Authorization = Type.Object({
+const AuthorizationFields = {
   id: Type.String(), cardRef: Type.String(), cardId: Nullable(Type.String()), cardholderId: Nullable(Type.String()), assignmentId: Nullable(Type.String()),
   amount: Type.Integer(), currency: Type.String(), merchantName: Nullable(Type.String()), merchantMcc: Nullable(Type.String()), merchantCity: Nullable(Type.String()),
   merchantCountry: Nullable(Type.String()), approved: Type.Boolean(), reason: Type.String(), stage: Type.String(), score: Type.Integer(), decisionId: Nullable(Type.String()),
   lateDecisionId: Nullable(Type.String()), lateReason: Nullable(Type.String()), fallback: Type.Boolean(), decisionMs: Nullable(Type.Integer()), source: Type.String(), status: Type.String(),
   finalAmount: Nullable(Type.Integer()), occurredAt: DateTime, createdAt: DateTime, updatedAt: DateTime,
+};
+const Authorization = Type.Object({
+  ...AuthorizationFields,
   transactions: Type.Optional(Type.Array(Type.Object({ id: Type.String(), type: Type.String(), amount: Type.Integer(), currency: Type.String(), occurredAt: DateTime, outcome: Type.String() }))),
+});
+/** A row of the authorization feed: the stored decision plus the masked card and the cardholder's name. */
+const FeedAuthorization = Type.Object({ ...AuthorizationFields, card: Nullable(Type.String()), cardholderName: Nullable(Type.String()) });
+const CardTransaction = Type.Object({
+  id: Type.String(), authorizationId: Type.String(), type: StringEnum(['cleared', 'reversed', 'refunded'] as const), amount: Type.Integer(), currency: Type.String(), occurredAt: DateTime,
+  outcome: Type.String(), merchantName: Nullable(Type.String()), authorizedAmount: Type.Integer(), finalAmount: Nullable(Type.Integer()), authorizationStatus: Type.String(),
+});
+const AssignmentRow = Type.Object({
+  id: Type.String(), externalOrderRef: Type.String(), cardholderId: Type.String(), cardholderName: Nullable(Type.String()), expectedSuppliedValue: MoneySchema,
+  windowStart: DateTime, windowEnd: DateTime, transactions: Type.Integer({ description: 'matched card transactions (approved, not reversed)' }), slipTotal: MoneySchema,
+  declined: Type.Integer(), createdBy: Type.String(), createdAt: DateTime,
 });
 const ReconQuery = Strict({
   from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn),
@@ -127,12 +141,15 @@ export function cardsRoutes(cards: CardsService, guards: Guards): FastifyPluginA
       preHandler: read,
       schema: {
         tags: ['cards'],
-        querystring: Strict({ status: Type.Optional(Status), cardholderId: Type.Optional(Type.String({ pattern: idPattern('chd') })), cursor: Type.Optional(Type.String({ pattern: idPattern('crd') })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
-        response: { 200: Type.Object({ data: Type.Array(Type.Object({ id: Type.String(), cardholderId: Type.String(), cardholderName: Nullable(Type.String()), processorCardId: Type.String(), card: Type.String(), currency: Type.String(), programId: Nullable(Type.String()), status: Type.String(), createdAt: DateTime })), nextCursor: Nullable(Type.String()) }), ...errors(401, 403) },
+        querystring: Strict({
+          status: Type.Optional(Status), cardholderId: Type.Optional(Type.String({ pattern: idPattern('chd') })), programId: Type.Optional(Type.String({ pattern: idPattern('cpg') })),
+          last4: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })), cursor: Type.Optional(Type.String({ pattern: idPattern('crd') })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Object({ id: Type.String(), cardholderId: Type.String(), cardholderName: Nullable(Type.String()), processorCardId: Type.String(), card: Type.String(), currency: Type.String(), programId: Nullable(Type.String()), programName: Nullable(Type.String()), status: Type.String(), createdAt: DateTime })), nextCursor: Nullable(Type.String()) }), ...errors(400, 401, 403) },
       },
     }, async (req) => {
       const limit = req.query.limit ?? 100;
-      const data = await cards.listCards({ status: req.query.status, cardholderId: req.query.cardholderId, before: req.query.cursor, limit });
+      const data = await cards.listCards({ status: req.query.status, cardholderId: req.query.cardholderId, programId: req.query.programId, last4: req.query.last4, before: req.query.cursor, limit });
       return { data, nextCursor: data.length === limit ? data[data.length - 1].id : null };
     });
 
@@ -153,14 +170,28 @@ export function cardsRoutes(cards: CardsService, guards: Guards): FastifyPluginA
     action('unfreeze', 'Unfreeze a card (audited; the cardholder is told)');
     action('close', 'Close a card for good (audited)');
 
+    app.get('/v1/admin/cards/:id/transactions', {
+      preHandler: read,
+      schema: {
+        tags: ['cards'], summary: 'A card\'s after-transaction events (cleared, reversed, refunded) with the merchant and the authorization\'s final amount, newest first',
+        params: CardId, querystring: Strict({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+        response: { 200: Type.Object({ data: Type.Array(CardTransaction) }), ...errors(400, 401, 403, 404) },
+      },
+    }, async (req) => ({ data: await cards.cardTransactions(req.params.id, req.query.limit ?? 50) }));
+
     app.get('/v1/admin/card-authorizations', {
       preHandler: read,
       schema: {
-        tags: ['cards'],
-        querystring: Strict({ cardId: Type.Optional(Type.String({ pattern: idPattern('crd') })), cardholderId: Type.Optional(Type.String({ pattern: idPattern('chd') })), approved: Type.Optional(Type.Boolean()), from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
-        response: { 200: Type.Object({ data: Type.Array(Authorization) }), ...errors(400, 401, 403) },
+        tags: ['cards'], summary: 'Authorization decisions, newest first (approved or declined with the reason, stage, score, fallback); paged with nextCursor',
+        querystring: Strict({
+          cardId: Type.Optional(Type.String({ pattern: idPattern('crd') })), cardholderId: Type.Optional(Type.String({ pattern: idPattern('chd') })), approved: Type.Optional(Type.Boolean()),
+          fallback: Type.Optional(Type.Boolean({ description: 'true: only answers given by the program\'s fallback (the decision ran over budget)' })),
+          stage: Type.Optional(StringEnum(['card', 'controls', 'rules', 'fallback'] as const)), from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn),
+          cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(FeedAuthorization), nextCursor: Nullable(Type.String()) }), ...errors(400, 401, 403) },
       },
-    }, async (req) => ({ data: await cards.listAuthorizations({ ...req.query, limit: req.query.limit ?? 100 }) }));
+    }, async (req) => cards.authorizationFeed({ ...req.query, limit: req.query.limit ?? 100 }));
 
     app.get('/v1/admin/card-authorizations/:id', {
       preHandler: read,
@@ -185,6 +216,22 @@ export function cardsRoutes(cards: CardsService, guards: Guards): FastifyPluginA
     }, async (req, reply) => {
       const r = await cards.createAssignment(actorOf(principal(req)), req.body, req.ip);
       return reply.code(r.created ? 201 : 200).send(r);
+    });
+
+    app.get('/v1/admin/card-assignments', {
+      preHandler: read,
+      schema: {
+        tags: ['cards'], summary: 'Spend assignments, newest first, with the card transactions matched to each so far',
+        querystring: Strict({
+          cardholderId: Type.Optional(Type.String({ pattern: idPattern('chd') })), ref: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'external order reference prefix' })),
+          cursor: Type.Optional(Type.String({ pattern: idPattern('asg') })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        }),
+        response: { 200: Type.Object({ data: Type.Array(AssignmentRow), nextCursor: Nullable(Type.String()) }), ...errors(400, 401, 403) },
+      },
+    }, async (req) => {
+      const limit = req.query.limit ?? 100;
+      const data = await cards.listAssignments({ cardholderId: req.query.cardholderId, ref: req.query.ref, before: req.query.cursor, limit });
+      return { data, nextCursor: data.length === limit ? data[data.length - 1].id : null };
     });
 
     app.get('/v1/admin/reconciliation', {

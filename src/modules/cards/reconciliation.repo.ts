@@ -70,3 +70,22 @@ export async function unmatchedSpend(sql: Sql, from: Date, to: Date, limit = 100
     merchantName: r.merchant_name, occurredAt: new Date(r.occurred_at), status: r.status,
   }));
 }
+
+export interface AssignmentListRow extends Assignment { transactions: number; slipTotal: number; declined: number }
+export interface AssignmentFilter { cardholderId?: string; ref?: string; before?: string; limit: number }
+
+/** Spend assignments newest first, each with its matched card transactions (approved, not reversed), their final total and its declines. */
+export async function listAssignments(sql: Sql, f: AssignmentFilter): Promise<AssignmentListRow[]> {
+  const rows = await sql.query<RawAssignment & { transactions: number; slip_total: number | string; declined: number }>(
+    `SELECT g.*, m.transactions, m.slip_total, m.declined
+       FROM card_assignments g
+       LEFT JOIN LATERAL (
+         SELECT (count(a.id) FILTER (WHERE a.approved AND a.status <> 'reversed'))::int AS transactions,
+                (COALESCE(sum(CASE WHEN a.status = 'reversed' THEN 0 ELSE COALESCE(a.final_amount, a.amount) END) FILTER (WHERE a.approved AND a.currency = g.currency), 0))::bigint AS slip_total,
+                (count(a.id) FILTER (WHERE NOT a.approved))::int AS declined
+           FROM card_authorizations a WHERE a.assignment_id = g.id
+       ) m ON true
+      WHERE ($1::text IS NULL OR g.cardholder_id = $1) AND ($2::text IS NULL OR starts_with(g.external_order_ref, $2)) AND ($3::text IS NULL OR g.id < $3)
+      ORDER BY g.id DESC LIMIT $4`, [f.cardholderId ?? null, f.ref ?? null, f.before ?? null, f.limit]);
+  return rows.map((r) => ({ ...toAssignment(r), transactions: r.transactions, slipTotal: Number(r.slip_total), declined: r.declined }));
+}

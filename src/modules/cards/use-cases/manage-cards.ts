@@ -17,6 +17,18 @@ export interface NewCard {
   program?: string; controls?: Controls;
 }
 
+/** Feed cursors are opaque to clients: base64url of [created_at in epoch µs, authorization id]. */
+function encodeFeedCursor(us: string, id: string): string {
+  return Buffer.from(JSON.stringify([us, id])).toString('base64url');
+}
+function decodeFeedCursor(cursor: string): { us: string; id: string } {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && /^-?[0-9]{1,19}$/.test(v[0]) && typeof v[1] === 'string' && v[1].length <= 140) return { us: v[0], id: v[1] };
+  } catch { /* not a cursor of ours */ }
+  throw new AppError('validation_failed', 'cursor is not valid: pass the nextCursor of the previous page');
+}
+
 const refusePan = (field: string, value: string | undefined | null) => {
   if (value && looksLikePan(value)) throw new AppError('validation_failed', `${field} looks like a full card number: Tollgate never takes card numbers (send BIN, last4 and the processor's card id)`);
 };
@@ -146,10 +158,32 @@ export function manageCards(d: CardsDeps) {
     async listCards(f: repo.CardFilter) {
       const cards = await repo.listCards(db, f);
       const holders = new Map((await repo.getCardholders(db, [...new Set(cards.map((c) => c.cardholderId))])).map((h) => [h.id, h]));
+      const programs = cards.some((c) => c.programId) ? new Map((await repo.listPrograms(db)).map((p) => [p.id, p.name])) : new Map<string, string>();
       return cards.map((c) => ({
         id: c.id, cardholderId: c.cardholderId, cardholderName: dec(holders.get(c.cardholderId)?.nameEnc ?? null), processorCardId: c.processorCardId,
-        card: maskCard(c.bin, c.last4), currency: c.currency, programId: c.programId, status: c.status, createdAt: c.createdAt,
+        card: maskCard(c.bin, c.last4), currency: c.currency, programId: c.programId, programName: c.programId ? programs.get(c.programId) ?? null : null,
+        status: c.status, createdAt: c.createdAt,
       }));
+    },
+
+    /**
+     * The console's authorization feed, newest first: decline reasons, stage, score, fallback, the masked card and
+     * the cardholder's name. `cursor` is the opaque nextCursor of the previous page.
+     */
+    async authorizationFeed(f: Omit<repo.FeedFilter, 'after'> & { cursor?: string }) {
+      const rows = await repo.authorizationFeed(db, { ...f, after: f.cursor ? decodeFeedCursor(f.cursor) : undefined });
+      const holders = new Map((await repo.getCardholders(db, [...new Set(rows.map((r) => r.cardholderId).filter((x): x is string => !!x))])).map((h) => [h.id, h]));
+      const data = rows.map(({ positionUs: _p, bin, last4, ...r }) => ({
+        ...r, card: bin && last4 ? maskCard(bin, last4) : null, cardholderName: r.cardholderId ? dec(holders.get(r.cardholderId)?.nameEnc ?? null) : null,
+      }));
+      const last = rows[rows.length - 1];
+      return { data, nextCursor: rows.length === f.limit && last ? encodeFeedCursor(last.positionUs, last.id) : null };
+    },
+
+    /** A card's after-transaction events (404 when the card does not exist). */
+    async cardTransactions(id: string, limit: number) {
+      if (!(await repo.getCard(db, id))) throw notFound('card');
+      return repo.cardTransactions(db, id, limit);
     },
 
     async patchControls(actor: string, id: string, patch: ControlsPatch, ip?: string | null) {

@@ -99,6 +99,17 @@ export function reconcile(d: CardsDeps) {
 
     reconciliation: report,
 
+    /** Spend assignments newest first, with the cardholder's name and what has matched so far. */
+    async listAssignments(f: rec.AssignmentFilter) {
+      const rows = await rec.listAssignments(db, f);
+      const who = await names(rows.map((r) => r.cardholderId));
+      return rows.map((r) => ({
+        id: r.id, externalOrderRef: r.externalOrderRef, cardholderId: r.cardholderId, cardholderName: who.get(r.cardholderId) ?? null,
+        expectedSuppliedValue: money(r.expectedAmount, r.currency), windowStart: r.windowStart, windowEnd: r.windowEnd,
+        transactions: r.transactions, slipTotal: money(r.slipTotal, r.currency), declined: r.declined, createdBy: r.createdBy, createdAt: r.createdAt,
+      }));
+    },
+
     async reconciliationCsv(q: { from: Date; to: Date; tolerance: number }): Promise<string> {
       const r = await report(q);
       const header = ['external_order_ref', 'cardholder', 'window_start', 'window_end', 'currency', 'items_supplied_value', 'slip_total', 'difference', 'transactions', 'pending', 'flagged'];
