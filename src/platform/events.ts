@@ -21,6 +21,8 @@ export interface DomainEventMap {
   'risk.freeze_card': { cardId: string; decisionId: string; rule: string; actor: string };
   /** A customer signed up (the personal area opens their wallet account in the same transaction). */
   'customer.created': { customerId: string; actor: string };
+  /** The internal accounting system refused a bill payment for good (the personal area refunds the wallet in the same transaction). */
+  'bill_posting.failed': { postingId: string; customerId: string; billId: string; amount: number; currency: string; reason: string; actor: string };
 }
 
 type Handler<K extends keyof DomainEventMap> = (trx: Sql, e: DomainEventMap[K]) => Promise<void>;
