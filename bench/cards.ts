@@ -2,18 +2,23 @@
 // (open loop), every decision durable. PostgreSQL, server as a child process (the dist bundle).
 // Run: npm run bench:cards   → bench/RESULTS-cards.md
 import { createHmac, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { Client } from './lib/http.ts';
-import { freePort, startServer, memOf } from './lib/server.ts';
+import { freePort, startServer, memOf, cpuOf, cpuOfAll } from './lib/server.ts';
 import { summary } from './lib/stats.ts';
 
 const SECRET = 'cps_bench_secret_0123456789';
 const RATES = (process.env.CARD_BENCH_RATES ?? '500,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.env.CARD_BENCH_SECONDS ?? 8);
 const DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** CARD_BENCH_PROFILE=DIR: the server runs with --cpu-prof into DIR (summarize with tsx bench/profile.ts FILE). */
+const PROFILE_DIR = process.env.CARD_BENCH_PROFILE;
+/** CARD_BENCH_OUT: where the results go (default bench/RESULTS-cards.md; the part after the history marker is kept). */
+const OUT = process.env.CARD_BENCH_OUT ? new URL(`file://${process.env.CARD_BENCH_OUT}`) : new URL('./RESULTS-cards.md', import.meta.url);
+const loadBefore = loadavg();
 
 execSync('node scripts/build.mjs', { stdio: 'ignore' });
 const schema = `bench_cards_${randomBytes(4).toString('hex')}`;
@@ -24,7 +29,7 @@ const u = new URL(DB);
 u.searchParams.set('options', `-c search_path=${schema}`);
 const port = await freePort();
 const server = await startServer({
-  script: 'dist/cli.mjs', logFile: '/tmp/bench-cards.log',
+  script: 'dist/cli.mjs', logFile: '/tmp/bench-cards.log', nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
   env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), ADMIN_EMAIL: 'bench@tollgate.local', ADMIN_PASSWORD: 'bench-password-1', CARD_PROCESSOR_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '100000000', DEMO_SEED: 'false' },
 });
 const c = new Client(server.url, 256);
@@ -40,17 +45,19 @@ const merchants = [{ name: 'Makro Woodmead', mcc: '5411', city: 'Johannesburg', 
 
 const rows: string[] = [];
 let peak = 0;
-for (const rate of RATES) {
+// warm-up (JIT, connection pool, caches): 2 s at 200/s, not measured
+for (const [rate, seconds, tag] of [[200, 2, 'warm'] as const, ...RATES.map((r) => [r, SECONDS, 'run'] as const)]) {
   const lat: number[] = [];
   let ok = 0, bad = 0, approved = 0;
-  const total = rate * SECONDS;
+  const total = rate * seconds;
+  const cpu0 = { server: cpuOf(server.pid), pg: cpuOfAll('postgres'), gen: process.cpuUsage() };
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
     const due = t0 + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const body = JSON.stringify({ id: `auth_${rate}_${i}_${randomBytes(3).toString('hex')}`, cardId: cards[i % cards.length], amount: { amount: 2000 + (i % 400) * 100, currency: 'ZAR' }, merchant: merchants[i % merchants.length], createdAt: new Date().toISOString() });
+    const body = JSON.stringify({ id: `auth_${tag}${rate}_${i}_${randomBytes(3).toString('hex')}`, cardId: cards[i % cards.length], amount: { amount: 2000 + (i % 400) * 100, currency: 'ZAR' }, merchant: merchants[i % merchants.length], createdAt: new Date().toISOString() });
     inflight.push(c.request('POST', '/v1/card-authorizations', body, { 'tollgate-signature': sign(body) }).then((r) => {
       lat.push(r.ms);
       if (r.status === 200) { ok++; if (r.body.includes('"approved":true')) approved++; } else bad++;
@@ -58,9 +65,13 @@ for (const rate of RATES) {
   }
   await Promise.all(inflight);
   const wall = (performance.now() - t0) / 1000;
+  const gen = process.cpuUsage(cpu0.gen);
+  const perReq = (sec: number) => ((sec * 1000) / total).toFixed(2);
+  const cpu = `${perReq(cpuOf(server.pid) - cpu0.server)} / ${perReq(cpuOfAll('postgres') - cpu0.pg)} / ${perReq((gen.user + gen.system) / 1e6)}`;
   const s = summary(lat);
   peak = Math.max(peak, memOf(server.pid).hwmMiB);
-  rows.push(`| ${rate} | ${(ok / wall).toFixed(0)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(0)} | ${ok} ok / ${bad} errors, ${approved} approved |`);
+  if (tag === 'warm') continue;
+  rows.push(`| ${rate} | ${(ok / wall).toFixed(0)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(0)} | ${ok} ok / ${bad} errors, ${approved} approved | ${cpu} |`);
   process.stdout.write(`${rows.at(-1)}\n`);
 }
 const [{ n }] = (await admin.query(`SELECT count(*)::int AS n FROM ${schema}.card_authorizations`)).rows;
@@ -68,13 +79,18 @@ c.close();
 await server.stop();
 await admin.query(`DROP SCHEMA ${schema} CASCADE`);
 await admin.end();
+const loadAfter = loadavg();
+const MARKER = '<!-- history: kept by bench/cards.ts -->';
+const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
+const history = previous.includes(MARKER) ? previous.slice(previous.indexOf(MARKER) + MARKER.length).trim() : '';
 const out = [
   '# Card authorization benchmark', '',
   `Run ${new Date().toISOString()}, commit \`${execSync('git rev-parse --short HEAD').toString().trim()}\`, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, PostgreSQL, server = dist bundle, load generator in another process on the same 2 cores.`,
   `Open loop: requests sent at the offered rate for ${SECONDS} s regardless of answers; each request is HMAC-signed; 200 cards, grocery merchants; every decision is durable (${n} authorization rows after the run). Target: p99 ≤ 5 ms at 2,000/s.`, '',
-  '| offered req/s | achieved req/s | p50 ms | p99 ms | max ms | outcome |', '| --- | --- | --- | --- | --- | --- |', ...rows, '',
-  `Peak RSS of the server: ${peak.toFixed(0)} MiB.`, '',
+  `Machine load average (1/5/15 min) before the run: ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after: ${loadAfter.map((x) => x.toFixed(2)).join(' / ')} (other engineers share these 2 cores).`, '',
+  '| offered req/s | achieved req/s | p50 ms | p99 ms | max ms | outcome | CPU ms per request: server / PostgreSQL / load generator |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows, '',
+  `Peak RSS of the server: ${peak.toFixed(0)} MiB.`, '', MARKER, '', history, '',
 ];
-writeFileSync(new URL('./RESULTS-cards.md', import.meta.url), out.join('\n'));
+writeFileSync(OUT, out.join('\n'));
 process.stdout.write(out.join('\n'));
 process.exit(0);

@@ -59,9 +59,17 @@ export async function insertRuleVersion(sql: Sql, ruleId: string, version: numbe
   );
 }
 
-export async function ruleVersions(sql: Sql, ruleId: string) {
-  return sql.query<{ version: number; name: string; expression: string; events: string[]; action: string; score: number; side_actions: string[]; mode: string; enabled: boolean; deleted: boolean; changed_by: string; changed_at: Date }>(
+export interface RuleVersionRow {
+  version: number; name: string; expression: string; events: string[]; action: string; score: number; sideActions: string[]; mode: string; enabled: boolean; deleted: boolean;
+  changedBy: string; changedAt: Date;
+}
+export async function ruleVersions(sql: Sql, ruleId: string): Promise<RuleVersionRow[]> {
+  const rows = await sql.query<{ version: number; name: string; expression: string; events: string[]; action: string; score: number; side_actions: string[]; mode: string; enabled: boolean; deleted: boolean; changed_by: string; changed_at: Date }>(
     `SELECT version, name, expression, events, action, score, side_actions, mode, enabled, deleted, changed_by, changed_at FROM risk_rule_versions WHERE rule_id = $1 ORDER BY version DESC`, [ruleId]);
+  return rows.map((r) => ({
+    version: r.version, name: r.name, expression: r.expression, events: r.events, action: r.action, score: r.score, sideActions: r.side_actions, mode: r.mode,
+    enabled: r.enabled, deleted: r.deleted, changedBy: r.changed_by, changedAt: r.changed_at,
+  }));
 }
 
 /** Snapshots the current rules as a new ruleset version (called in every rule-changing transaction). */
@@ -153,6 +161,25 @@ export async function insertDecision(sql: Sql, d: { id: string; kind: string; su
   );
 }
 
+export type NewDecision = { id: string; kind: string; subjectId: string | null; decision: Decision; score: number; reasons: unknown; actions: unknown; shadow: unknown; features: unknown; rulesetVersion: number };
+
+/**
+ * Many decisions in ONE statement (the card authorizations' group commit writes a batch with its authorization
+ * rows). The rows travel as one JSON parameter: one JSON.stringify in the process, one parse in PostgreSQL.
+ */
+export async function insertDecisions(sql: Sql, ds: readonly NewDecision[]): Promise<void> {
+  if (ds.length === 0) return;
+  await sql.query(
+    `INSERT INTO risk_decisions (id, kind, subject_id, decision, score, reasons, actions, shadow, features, ruleset_version)
+     SELECT x.id, x.kind, x.subject_id, x.decision, x.score, x.reasons, x.actions, x.shadow, x.features, x.ruleset_version
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, subject_id text, decision text, score int, reasons jsonb, actions jsonb, shadow jsonb, features jsonb, ruleset_version int)`,
+    [JSON.stringify(ds.map((d) => ({
+      id: d.id, kind: d.kind, subject_id: d.subjectId, decision: d.decision, score: d.score, reasons: d.reasons ?? [], actions: d.actions ?? [], shadow: d.shadow ?? [],
+      features: d.features ?? {}, ruleset_version: d.rulesetVersion,
+    })))],
+  );
+}
+
 export async function getDecision(sql: Sql, id: string): Promise<DecisionRow | null> {
   const rows = await sql.query<RawDecision>(`SELECT * FROM risk_decisions WHERE id = $1`, [id]);
   return rows[0] ? toDecision(rows[0]) : null;
@@ -163,7 +190,8 @@ export async function latestDecisionFor(sql: Sql, subjectId: string): Promise<De
   return rows[0] ? toDecision(rows[0]) : null;
 }
 
-export interface DecisionFilter { from?: string; to?: string; decision?: Decision; kind?: string; rule?: string; label?: string; before?: string; limit: number }
+/** `label`: fraud | legit, or 'unlabelled' for decisions nobody has labelled yet. */
+export interface DecisionFilter { from?: string; to?: string; decision?: Decision; kind?: string; rule?: string; label?: string; subjectId?: string; before?: string; limit: number }
 
 export async function listDecisions(sql: Sql, f: DecisionFilter): Promise<DecisionRow[]> {
   const rows = await sql.query<RawDecision>(
@@ -171,19 +199,30 @@ export async function listDecisions(sql: Sql, f: DecisionFilter): Promise<Decisi
       WHERE ($1::timestamptz IS NULL OR created_at >= $1) AND ($2::timestamptz IS NULL OR created_at < $2)
         AND ($3::text IS NULL OR decision = $3) AND ($4::text IS NULL OR kind = $4)
         AND ($5::text IS NULL OR reasons @> jsonb_build_array(jsonb_build_object('rule', $5::text)))
-        AND ($6::text IS NULL OR label = $6) AND ($7::text IS NULL OR id < $7)
+        AND ($6::text IS NULL OR (CASE WHEN $6::text = 'unlabelled' THEN label IS NULL ELSE label = $6 END)) AND ($7::text IS NULL OR id < $7)
+        AND ($9::text IS NULL OR subject_id = $9)
       ORDER BY id DESC LIMIT $8`,
-    [f.from ?? null, f.to ?? null, f.decision ?? null, f.kind ?? null, f.rule ?? null, f.label ?? null, f.before ?? null, f.limit],
+    [f.from ?? null, f.to ?? null, f.decision ?? null, f.kind ?? null, f.rule ?? null, f.label ?? null, f.before ?? null, f.limit, f.subjectId ?? null],
   );
   return rows.map(toDecision);
 }
 
-export async function topRules(sql: Sql, from: string | null, to: string | null): Promise<Array<{ rule: string; effect: string; n: number }>> {
-  return sql.query(
+/**
+ * Rules firing in a period: active hits by effect (block, review, "score +N", snoozed, …) and, counted apart,
+ * shadow-mode hits by the action the rule would have taken (mode 'shadow'; they never acted).
+ */
+export async function topRules(sql: Sql, from: string | null, to: string | null): Promise<Array<{ rule: string; effect: string; n: number; mode: 'active' | 'shadow' }>> {
+  const active = await sql.query<{ rule: string; effect: string; n: number }>(
     `SELECT r->>'rule' AS rule, r->>'effect' AS effect, count(*)::int AS n
        FROM risk_decisions d, jsonb_array_elements(d.reasons) r
       WHERE ($1::timestamptz IS NULL OR d.created_at >= $1) AND ($2::timestamptz IS NULL OR d.created_at < $2) AND r->>'effect' <> 'skipped'
-      GROUP BY 1, 2 ORDER BY n DESC LIMIT 50`, [from, to]);
+      GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 50`, [from, to]);
+  const shadow = await sql.query<{ rule: string; effect: string; n: number }>(
+    `SELECT s->>'rule' AS rule, s->>'action' AS effect, count(*)::int AS n
+       FROM risk_decisions d, jsonb_array_elements(CASE WHEN jsonb_typeof(d.shadow) = 'array' THEN d.shadow ELSE '[]'::jsonb END) s
+      WHERE ($1::timestamptz IS NULL OR d.created_at >= $1) AND ($2::timestamptz IS NULL OR d.created_at < $2)
+      GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 50`, [from, to]);
+  return [...active.map((r) => ({ ...r, mode: 'active' as const })), ...shadow.map((r) => ({ ...r, mode: 'shadow' as const }))];
 }
 
 export async function setLabel(sql: Sql, id: string, label: 'fraud' | 'legit' | null, reason: string | null, by: string): Promise<boolean> {

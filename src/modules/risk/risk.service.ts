@@ -30,6 +30,12 @@ export interface RiskDecision {
   features: Record<string, unknown>;
 }
 
+/** A decision made by decide() and not yet written: the caller writes it with writeDecisions (in a transaction when `needsTransaction`). */
+export interface PreparedRiskDecision extends RiskDecision {
+  /** A rule's side actions (freeze, blacklist, alert) run with the row: write it inside a transaction. */
+  needsTransaction: boolean;
+}
+
 export const SLACK_JOB = { queue: 'notify', kind: 'notify.slack' } as const;
 
 /** Which list kinds a rule's `blacklist` side action adds, from the features the rule reads. */
@@ -59,6 +65,8 @@ export interface RiskDeps { db: Db; log: Logger; events: DomainEvents; rules: Ru
 export function createRiskService(d: RiskDeps) {
   const { db, events, rules, lists, velocity, ipIntel } = d;
   let settings: RiskSettings = d.defaults;
+  /** What writeDecisions needs of a decision made by decide() (held until written or dropped with the decision). */
+  const pendingWrites = new WeakMap<PreparedRiskDecision, { row: repo.NewDecision; event: RiskEvent; result: EngineResult }>();
 
   async function applySideActions(trx: Sql, decisionId: string, e: RiskEvent, r: EngineResult, features: Record<string, unknown>): Promise<boolean> {
     let listsChanged = false;
@@ -111,12 +119,13 @@ export function createRiskService(d: RiskDeps) {
     },
 
     /**
-     * Decides about one event. `persist: false` is a dry run (nothing stored, velocity only read).
-     * The decision row is written here, in its own statement (or transaction when side actions run).
+     * Decides about one event WITHOUT writing anything durable: features (the velocity observation is
+     * recorded unless `record: false`), compiled rules in memory. The caller writes the decision row (and its
+     * side actions) with writeDecisions, in its own transaction next to its own record — one commit for both
+     * (the card authorizations' group commit). A decision that is never written leaves no trace but velocity.
      */
-    async evaluate(e: RiskEvent, opts: { persist?: boolean } = {}): Promise<RiskDecision> {
-      const persist = opts.persist ?? true;
-      const built = await buildFeatures(e, velocity, { record: persist, ip: ipIntel });
+    async decide(e: RiskEvent, opts: { record?: boolean } = {}): Promise<PreparedRiskDecision> {
+      const built = await buildFeatures(e, velocity, { record: opts.record ?? true, ip: ipIntel });
       const hits = lists.hits(built.party);
       const f = built.features;
       f['lists.block'] = hits.some((h) => h.list === 'block');
@@ -126,26 +135,58 @@ export function createRiskService(d: RiskDeps) {
       const thresholds: Thresholds = { review: settings.reviewThreshold, block: settings.blockThreshold };
       const r = decide(e.kind, f, ruleset, hits, thresholds, (ruleId) => lists.snoozedFor(ruleId, built.party));
       const id = newId('dec');
-      if (persist) {
-        const row = {
-          id, kind: e.kind, subjectId: e.subjectId ?? null, decision: r.decision, score: r.score,
-          reasons: [...r.reasons, ...r.skipped.map((s) => ({ rule: s.rule, message: `not judged: missing ${s.missing.join(', ')}`, effect: 'skipped' }))],
-          actions: r.actions.map((a) => ({ type: a.type, rule: a.rule })), shadow: r.shadow, features: f, rulesetVersion: ruleset.version,
-        };
-        if (r.actions.length === 0 && r.decision !== 'block') {
-          await repo.insertDecision(db, row); // the one durable write of an ordinary decision
-        } else {
-          const listsChanged = await db.tx(async (trx) => {
-            await repo.insertDecision(trx, row);
-            return applySideActions(trx, id, e, r, f);
-          });
-          if (listsChanged) await lists.refresh(true);
-        }
-      }
-      return {
+      const row: repo.NewDecision = {
+        id, kind: e.kind, subjectId: e.subjectId ?? null, decision: r.decision, score: r.score,
+        reasons: [...r.reasons, ...r.skipped.map((s) => ({ rule: s.rule, message: `not judged: missing ${s.missing.join(', ')}`, effect: 'skipped' }))],
+        actions: r.actions.map((a) => ({ type: a.type, rule: a.rule })), shadow: r.shadow, features: f, rulesetVersion: ruleset.version,
+      };
+      const sideEffects = r.actions.length > 0 || r.decision === 'block';
+      const prepared: PreparedRiskDecision = {
         id, decision: r.decision, score: r.score, rulesetVersion: ruleset.version, features: f, actions: r.actions,
         reasons: r.reasons.filter((x) => x.effect !== 'snoozed').map((x) => ({ rule: x.rule, message: x.message })),
+        needsTransaction: sideEffects,
       };
+      pendingWrites.set(prepared, { row, event: e, result: r });
+      return prepared;
+    },
+
+    /**
+     * Writes decisions made by decide(): their rows in ONE statement, then the side actions of those that have
+     * any (blacklist, freeze_card event, alert + Slack job) — all in `trx`, so they commit atomically with the
+     * caller's record. A decision with side actions needs a transaction (not the bare database).
+     * Returns what to run after COMMIT (list refresh when a rule blacklisted someone).
+     */
+    async writeDecisions(trx: Sql, ds: readonly PreparedRiskDecision[]): Promise<() => Promise<void>> {
+      const pending = ds.map((p) => {
+        const w = pendingWrites.get(p);
+        if (!w) throw new Error(`risk decision ${p.id} was not made by decide() or is written already`);
+        return { p, w };
+      });
+      if (pending.some((x) => x.p.needsTransaction) && 'tx' in trx) throw new Error('risk decisions with side actions are written inside a transaction');
+      await repo.insertDecisions(trx, pending.map((x) => x.w.row));
+      let listsChanged = false;
+      for (const { p, w } of pending) {
+        pendingWrites.delete(p);
+        if (p.needsTransaction && (await applySideActions(trx, p.id, w.event, w.result, p.features))) listsChanged = true;
+      }
+      return async () => { if (listsChanged) await lists.refresh(true); };
+    },
+
+    /**
+     * Decides about one event and records it (decide + writeDecisions in one statement, or one transaction
+     * when side actions run). `persist: false` is a dry run (nothing stored, velocity only read).
+     */
+    async evaluate(e: RiskEvent, opts: { persist?: boolean } = {}): Promise<RiskDecision> {
+      const persist = opts.persist ?? true;
+      const p = await service.decide(e, { record: persist });
+      if (!persist) {
+        pendingWrites.delete(p);
+      } else {
+        const after = p.needsTransaction ? await db.tx((trx) => service.writeDecisions(trx, [p])) : await service.writeDecisions(db, [p]);
+        await after();
+      }
+      const { needsTransaction: _n, ...decision } = p;
+      return decision;
     },
 
     getDecision: (id: string) => repo.getDecision(db, id),
