@@ -37,6 +37,7 @@ import { createFulfilmentService, agentRoutes, DELIVER_JOB, queueFor, type Deliv
 import { createOrdersService, ordersRoutes, reviewRoutes, EMAIL_JOB, RISK_CHECK_JOB } from './modules/orders/index.ts';
 import { opsRoutes } from './modules/ops/index.ts';
 import { createCardsService, cardsRoutes, processorRoutes } from './modules/cards/index.ts';
+import { createLedgerService, ledgerRoutes } from './modules/ledger/index.ts';
 import { DemoPlatformDirectory, DemoPlatformApiTransfers } from './modules/platforms/demo.ts';
 import { DemoPlatformBrowserTransfers } from './modules/platforms/demo-browser.ts';
 import type { PlatformDirectory, PlatformTransfers } from './modules/platforms/directory.ts';
@@ -61,7 +62,7 @@ export interface Tollgate {
   /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
   close(): Promise<void>;
   /** The module services (the CLI, benchmarks and tests drive use cases directly). */
-  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService> };
+  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService>; ledger: ReturnType<typeof createLedgerService> };
   /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
   generatedAdmin: { email: string; password?: string } | null;
 }
@@ -125,6 +126,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     notify: { emailTransport: email.name, emailJob: EMAIL_JOB },
   });
   events.on('risk.freeze_card', (trx, e) => cards.onRiskFreeze(trx, e)); // inside the decision's transaction
+  const ledger = createLedgerService({ db, clock: systemClock });
 
   // --- jobs ---
   for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
@@ -204,6 +206,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(reviewRoutes(orders, guards));
   await app.register(cardsRoutes(cards, guards));
   await app.register(processorRoutes(cards, { secret: secrets.cardProcessorSecret, stripeIssuingSecret: config.cards.stripeIssuingWebhookSecret }));
+  await app.register(ledgerRoutes(ledger, guards));
 
   // --- the stand-ins for outside services, served by the same process for `npm start` ---
   await app.register(demoPlatformPlugin({ db, partnerKey: secrets.demoPlatformPartnerKey, sellerPassword: secrets.demoSellerPassword }), { prefix: '/demo-platform' });
@@ -227,6 +230,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let timers: NodeJS.Timeout[] = [];
   let closing = false;
   const sweep = async () => {
+    await ledger.expireDue().catch((err) => log.error({ err }, 'ledger hold expiry failed')); // releases holds past their expiry
     try {
       await payments.processPending();
       await orders.expireDue();
@@ -239,7 +243,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app, ctx, generatedAdmin,
-    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards },
+    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards, ledger },
     startBackground() {
       if (config.workers.enabled) worker.start();
       sandbox.start();
@@ -260,6 +264,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       for (const t of timers) clearInterval(t);
       await worker.stop(); // stop claiming, finish in-flight jobs
       await payments.drain(); // finish processing the webhooks already received
+      await ledger.drain(); // commit the transfers already submitted
       await sandbox.stop();
       await app.close();
       await browserTransfers.close();
