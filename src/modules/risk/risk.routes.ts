@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors, Strict, DateTime, DateTimeIn, StringEnum, MoneySchema } from '../../platform/http/schemas.ts';
@@ -6,6 +7,7 @@ import type { RiskService } from './risk.service.ts';
 import type { RulesService } from './rules.service.ts';
 import type { ListsService } from './lists.service.ts';
 import { check } from './lang/index.ts';
+import { fraudReportCsv } from './risk.report.ts';
 import { AppError } from '../../platform/errors.ts';
 import { DECISIONS, EVENT_KINDS, FEATURE_SCHEMA, FEATURE_NAMES, LIST_KINDS, RULE_ACTIONS, SIDE_ACTIONS } from './risk.schema.ts';
 
@@ -28,17 +30,21 @@ const DecisionRow = Type.Object({
   shadow: Type.Unknown(), features: Type.Record(Type.String(), Type.Unknown()), rulesetVersion: Type.Integer(), label: Nullable(Type.String()), labelReason: Nullable(Type.String()),
   labelledBy: Nullable(Type.String()), labelledAt: Nullable(DateTime), createdAt: DateTime,
 });
-const DecisionQuery = Strict({
+const DecisionFilterProps = {
   from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn), decision: Type.Optional(StringEnum(DECISIONS)), kind: Type.Optional(StringEnum(EVENT_KINDS)),
-  rule: Type.Optional(Type.String({ maxLength: 120 })), label: Type.Optional(StringEnum(['fraud', 'legit'] as const)),
-  cursor: Type.Optional(Type.String({ pattern: '^dec_[0-9a-z]{26}$' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  rule: Type.Optional(Type.String({ maxLength: 120 })),
+  label: Type.Optional(StringEnum(['fraud', 'legit', 'unlabelled'] as const, { description: "'unlabelled': decisions nobody has labelled yet" })),
+  subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'the order, card, payment… the decision was about' })),
+  cursor: Type.Optional(Type.String({ pattern: '^dec_[0-9a-z]{26}$' })),
+};
+const DecisionQuery = Strict({ ...DecisionFilterProps, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) });
+/** The CSV report streams every decision of the filter; `limit` only caps the rows. */
+const ReportQuery = Strict({ ...DecisionFilterProps, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })) });
+const RuleVersionOut = Type.Object({
+  version: Type.Integer(), name: Type.String(), expression: Type.String(), events: Type.Array(Type.String()), action: Type.String(), score: Type.Integer(),
+  sideActions: Type.Array(Type.String()), mode: Type.String(), enabled: Type.Boolean(), deleted: Type.Boolean(), changedBy: Type.String(), changedAt: DateTime,
 });
 const ListEntryOut = Type.Object({ id: Type.String(), list: Type.String(), kind: Type.String(), value: Type.String(), reason: Type.String(), expiresAt: Nullable(DateTime), source: Type.String(), createdBy: Type.String(), createdAt: DateTime });
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s;
-}
 
 export function riskRoutes(risk: RiskService, rules: RulesService, lists: ListsService, guards: Guards): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -114,7 +120,7 @@ export function riskRoutes(risk: RiskService, rules: RulesService, lists: ListsS
 
     app.get('/v1/admin/risk/rules/:id/versions', {
       preHandler: guards.requireStaff('risk:read'),
-      schema: { tags: ['risk'], params: RuleId, response: { 200: Type.Object({ data: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), ...errors(401, 403) } },
+      schema: { tags: ['risk'], summary: 'Every saved version of a rule, newest first', params: RuleId, response: { 200: Type.Object({ data: Type.Array(RuleVersionOut) }), ...errors(400, 401, 403) } },
     }, async (req) => ({ data: await rules.versions(req.params.id) }));
 
     app.post('/v1/admin/risk/backtest', {
@@ -155,24 +161,28 @@ export function riskRoutes(risk: RiskService, rules: RulesService, lists: ListsS
 
     app.get('/v1/admin/risk/report.csv', {
       preHandler: guards.requireStaff('risk:read'),
-      schema: { tags: ['risk'], summary: 'Fraud report: decisions with score and reasons, as CSV', querystring: DecisionQuery },
+      schema: { tags: ['risk'], summary: 'Fraud report: every decision of the filter with score and reasons, as CSV, streamed page by page (newest first)', querystring: ReportQuery },
     }, async (req, reply) => {
-      const rows = await risk.listDecisions({ ...req.query, before: req.query.cursor, limit: req.query.limit ?? 500 });
-      const header = ['decision_id', 'created_at', 'kind', 'subject_id', 'decision', 'score', 'rules', 'reasons', 'email', 'ip', 'card', 'amount_usd', 'label'];
-      const lines = rows.map((r) => {
-        const fired = (r.reasons as Array<{ rule: string; message: string; effect: string }>).filter((x) => x.effect !== 'skipped');
-        const f = r.features;
-        const card = f['card.bin'] && f['card.last4'] ? `${f['card.bin']}…${f['card.last4']}` : '';
-        return [r.id, new Date(r.createdAt).toISOString(), r.kind, r.subjectId, r.decision, r.score, fired.map((x) => x.rule).join('; '), fired.map((x) => x.message).join(' | '), f['email.address'], f['ip.address'], card, f['amount.usd'], r.label].map(csvCell).join(',');
-      });
+      const { cursor, limit, ...filter } = req.query;
+      const csv = fraudReportCsv((f) => risk.listDecisions(f), { ...filter, before: cursor }, { max: limit });
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="fraud-report.csv"');
-      return [header.join(','), ...lines].join('\r\n') + '\r\n';
+      return reply.send(Readable.from(csv));
     });
 
     app.get('/v1/admin/risk/top-rules', {
       preHandler: guards.requireStaff('risk:read'),
-      schema: { tags: ['risk'], querystring: Strict({ from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn) }), response: { 200: Type.Object({ data: Type.Array(Type.Object({ rule: Type.String(), effect: Type.String(), n: Type.Integer() })) }) } },
-    }, async (req) => ({ data: await risk.topRules(req.query.from ?? null, req.query.to ?? null) }));
+      schema: {
+        tags: ['risk'], summary: 'Rules firing most: active hits by effect in `data`; shadow-mode hits (never acted) apart in `shadow`, by the action they would have taken',
+        querystring: Strict({ from: Type.Optional(DateTimeIn), to: Type.Optional(DateTimeIn) }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Object({ rule: Type.String(), effect: Type.String(), n: Type.Integer() })), shadow: Type.Array(Type.Object({ rule: Type.String(), action: Type.String(), n: Type.Integer() })) }), ...errors(400, 401, 403) },
+      },
+    }, async (req) => {
+      const rows = await risk.topRules(req.query.from ?? null, req.query.to ?? null);
+      return {
+        data: rows.filter((r) => r.mode === 'active').map(({ rule, effect, n }) => ({ rule, effect, n })),
+        shadow: rows.filter((r) => r.mode === 'shadow').map(({ rule, effect, n }) => ({ rule, action: effect, n })),
+      };
+    });
 
     app.get('/v1/admin/risk/settings', { preHandler: guards.requireStaff('risk:read'), schema: { tags: ['risk'], response: { 200: Type.Object({ reviewThreshold: Type.Integer(), blockThreshold: Type.Integer(), autoCaptureLimitUsd: Type.Number() }) } } },
       async () => risk.settings());
