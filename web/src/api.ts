@@ -280,7 +280,8 @@ export function setStaffAuth(token: string | null, onUnauthorized: () => void = 
   onStaffUnauthorized = onUnauthorized;
 }
 
-async function admin<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** A staff API call with the console's token (a 401 signs the console out). Section clients (console/cards) build on it. */
+export async function admin<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   try {
     return await request<T>(method, path, { body, token: staffToken, signal });
   } catch (e) {
@@ -601,7 +602,7 @@ export interface RuleCheck {
   error?: RuleCompileError;
 }
 
-/** One stored version of a rule (the server sends the columns as they are: snake_case). */
+/** One stored version of a rule. */
 export interface RuleVersion {
   version: number;
   name: string;
@@ -609,12 +610,12 @@ export interface RuleVersion {
   events: string[];
   action: string;
   score: number;
-  side_actions: string[];
+  sideActions: string[];
   mode: string;
   enabled: boolean;
   deleted: boolean;
-  changed_by: string;
-  changed_at: string;
+  changedBy: string;
+  changedAt: string;
 }
 
 export interface RiskFeature {
@@ -689,7 +690,7 @@ export const getRiskDecision = (id: string) => admin<RiskDecision>('GET', `/v1/a
 export const labelRiskDecision = (id: string, label: RiskLabel | null, reason?: string) =>
   admin<void>('POST', `/v1/admin/risk/decisions/${enc(id)}/label`, { label, ...(reason ? { reason } : {}) });
 export const topRiskRules = (f: { from?: string; to?: string }) =>
-  admin<{ data: Array<{ rule: string; effect: string; n: number }> }>('GET', `/v1/admin/risk/top-rules${qs(f)}`);
+  admin<{ data: Array<{ rule: string; effect: string; n: number }>; shadow: Array<{ rule: string; action: string; n: number }> }>('GET', `/v1/admin/risk/top-rules${qs(f)}`);
 export const riskReportUrl = (f: DecisionFilters) => `/v1/admin/risk/report.csv${qs({ ...f })}`;
 
 /** GETs a file with the staff token (a plain link cannot send the Bearer header) and returns it as a Blob. */

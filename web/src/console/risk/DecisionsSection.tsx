@@ -142,6 +142,7 @@ export function DecisionsSection({ canLabel, canOpenOrders }: { canLabel: boolea
             <option value="">Any</option>
             <option value="fraud">fraud</option>
             <option value="legit">legit</option>
+            <option value="unlabelled">not labelled yet</option>
           </select>
         </div>
         <div className="field grow">

@@ -249,7 +249,7 @@ function RuleVersions({ rule, current, onUse }: { rule: RiskRule; current: strin
           <li key={v.version} className="version" data-testid="rule-version" data-version={v.version}>
             <div className="row small">
               <strong>v{v.version}</strong>
-              <span className="muted">{formatDateTime(v.changed_at)} · <span className="mono">{v.changed_by}</span></span>
+              <span className="muted">{formatDateTime(v.changedAt)} · <span className="mono">{v.changedBy}</span></span>
               {v.deleted ? <span className="badge badge-danger">deleted</span> : (
                 <>
                   <ActionBadge action={v.action} score={v.score} />
