@@ -312,11 +312,11 @@ export async function trialBalance(sql: Sql): Promise<Array<{ currency: string; 
 export async function reconcile(sql: Sql): Promise<Array<{ id: string; stored: number[]; journal: number[] }>> {
   const rows = await sql.query<{ id: string; dp: string; cp: string; dpe: string; cpe: string; jdp: string; jcp: string; jdpe: string; jcpe: string }>(
     `WITH e AS (
-       SELECT debit_account_id AS id, CASE WHEN t.type IN ('posted','post_pending') THEN t.amount ELSE 0 END AS dp, 0::bigint AS cp,
+       SELECT t.debit_account_id AS id, CASE WHEN t.type IN ('posted','post_pending') THEN t.amount ELSE 0 END AS dp, 0::bigint AS cp,
               CASE WHEN t.type = 'pending' THEN t.amount WHEN t.type IN ('post_pending','void_pending','expire_pending') THEN -p.amount ELSE 0 END AS dpe, 0::bigint AS cpe
          FROM ledger_transfers t LEFT JOIN ledger_transfers p ON p.id = t.pending_id
        UNION ALL
-       SELECT credit_account_id, 0, CASE WHEN t.type IN ('posted','post_pending') THEN t.amount ELSE 0 END,
+       SELECT t.credit_account_id, 0, CASE WHEN t.type IN ('posted','post_pending') THEN t.amount ELSE 0 END,
               0, CASE WHEN t.type = 'pending' THEN t.amount WHEN t.type IN ('post_pending','void_pending','expire_pending') THEN -p.amount ELSE 0 END
          FROM ledger_transfers t LEFT JOIN ledger_transfers p ON p.id = t.pending_id
      ), j AS (SELECT id, sum(dp) AS dp, sum(cp) AS cp, sum(dpe) AS dpe, sum(cpe) AS cpe FROM e GROUP BY id)
