@@ -16,7 +16,7 @@ const MAX_PAYLOAD = 7500;
  * successful groups with a handful of multi-row statements and one pg_notify per ≤ 8000 bytes.
  */
 export async function executeGroups(trx: Sql, groups: AnyLeg[][], now: Date): Promise<TransferOutcome[]> {
-  const valid = groups.filter((g) => checkGroup(g) === null);
+  const valid = groups.filter((g) => checkGroup(g, true) === null); // callers' groups were checked on the way in
   const legs = valid.flat();
   const pendingIds = [...new Set(pendingIdsOf(legs))];
   const pendings = (await repo.transfersByIds(trx, pendingIds)).filter((t) => t.type === 'pending');

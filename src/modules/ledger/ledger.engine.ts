@@ -41,7 +41,7 @@ const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= max;
 
 /** Checks the shape of one leg (no database needed). Returns the first problem or null. */
-export function checkLeg(leg: AnyLeg): AppError | null {
+export function checkLeg(leg: AnyLeg, internal = false): AppError | null {
   if (!isPlainObject(leg)) return bad('a transfer must be an object');
   if (typeof leg.id !== 'string' || !CLIENT_ID_PATTERN.test(leg.id)) return bad('id must be 1–128 characters of letters, digits, _ . : -');
   if (leg.metadata != null) {
@@ -63,7 +63,7 @@ export function checkLeg(leg: AnyLeg): AppError | null {
     }
     return null;
   }
-  if (type === 'post_pending' || type === 'void_pending' || type === 'expire_pending') {
+  if (type === 'post_pending' || type === 'void_pending' || (internal && type === 'expire_pending')) {
     const l = leg as { pendingId?: unknown; amount?: unknown; description?: unknown };
     if (typeof l.pendingId !== 'string' || l.pendingId.length === 0 || l.pendingId.length > 64) return bad(`${leg.id}: pendingId is required`);
     if (type === 'post_pending' && l.amount !== undefined && !isAmount(l.amount)) return bad(`${leg.id}: amount must be a positive integer of minor units (void the hold to release all of it)`);
@@ -74,13 +74,13 @@ export function checkLeg(leg: AnyLeg): AppError | null {
   return bad(`${(leg as { id: string }).id}: unknown type ${String(type)}`);
 }
 
-/** Checks a whole group's shape: its legs, its size, no id twice. */
-export function checkGroup(legs: AnyLeg[]): { error: AppError; legIndex: number } | null {
+/** Checks a whole group's shape: its legs, its size, no id twice. `internal`: the sweep's expire legs are allowed. */
+export function checkGroup(legs: AnyLeg[], internal = false): { error: AppError; legIndex: number } | null {
   if (!Array.isArray(legs) || legs.length === 0) return { error: bad('at least one transfer is required'), legIndex: 0 };
   if (legs.length > MAX_GROUP) return { error: bad(`at most ${MAX_GROUP} linked transfers`), legIndex: 0 };
   const seen = new Set<string>();
   for (let i = 0; i < legs.length; i++) {
-    const e = checkLeg(legs[i]);
+    const e = checkLeg(legs[i], internal);
     if (e) return { error: e, legIndex: i };
     if (seen.has(legs[i].id)) return { error: bad(`id ${legs[i].id} appears twice in one group`), legIndex: i };
     seen.add(legs[i].id);
@@ -191,7 +191,7 @@ function creditLimitError(a: AccountState): AppError | null {
  * transfers are in `ws`; on failure `ws` is as before.
  */
 export function applyGroup(ws: WorkingSet, legs: AnyLeg[]): TransferOutcome {
-  const shape = checkGroup(legs);
+  const shape = checkGroup(legs, true);
   if (shape) return { ok: false, ...shape };
   const r = replay(legs, ws);
   if (r) return r;
