@@ -38,6 +38,11 @@ import { createOrdersService, ordersRoutes, reviewRoutes, EMAIL_JOB, RISK_CHECK_
 import { opsRoutes } from './modules/ops/index.ts';
 import { createCardsService, cardsRoutes, processorRoutes } from './modules/cards/index.ts';
 import { createLedgerService, ledgerRoutes } from './modules/ledger/index.ts';
+import { createInternalAccountingSystem, type InternalAccountingSystem } from './modules/internal-accounting/index.ts';
+import { createGateway, HttpAccountingConnector, createBillPostingsService, gatewayRoutes, BILL_POSTINGS_QUEUE, BILL_POSTING_JOB, type Gateway, type AccountingConnector, type BillPostingsService } from './modules/gateway/index.ts';
+import { createSecurityMonitor, securityRoutes, installSecurityHook } from './modules/security/index.ts';
+import { createCustomersService, customersRoutes, customersAdminRoutes, deriveCustomerKeys } from './modules/customers/index.ts';
+import { createSmsSender, smsJobHandler, SMS_JOB } from './platform/notify/sms.ts';
 import { DemoPlatformDirectory, DemoPlatformApiTransfers } from './modules/platforms/demo.ts';
 import { DemoPlatformBrowserTransfers } from './modules/platforms/demo-browser.ts';
 import type { PlatformDirectory, PlatformTransfers } from './modules/platforms/directory.ts';
@@ -62,7 +67,7 @@ export interface Tollgate {
   /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
   close(): Promise<void>;
   /** The module services (the CLI, benchmarks and tests drive use cases directly). */
-  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService>; ledger: ReturnType<typeof createLedgerService> };
+  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService>; ledger: ReturnType<typeof createLedgerService>; gateway: Gateway; accounting: AccountingConnector; billPostings: BillPostingsService; internalAccounting: InternalAccountingSystem; security: ReturnType<typeof createSecurityMonitor>; customers: ReturnType<typeof createCustomersService> };
   /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
   generatedAdmin: { email: string; password?: string } | null;
 }
@@ -101,6 +106,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // --- modules ---
   const staff = createStaffService(db);
   const guards = makeGuards(staff);
+  // the security monitor (SecuritySink) comes first: other modules report signals to it
+  const security = createSecurityMonitor({ db, log, clock: systemClock });
+  await security.blocks.refresh(true);
   const catalog = createCatalogService(db, cipher);
   const lists = createListsService(db);
   await lists.refresh(true);
@@ -127,6 +135,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   events.on('risk.freeze_card', (trx, e) => cards.onRiskFreeze(trx, e)); // inside the decision's transaction
   const ledger = createLedgerService({ db, clock: systemClock });
+  // the internal accounting system (the demo one mounted below unless INTERNAL_SYSTEM_URL points elsewhere), reached only through the guarded gateway
+  const accounting: AccountingConnector = new HttpAccountingConnector({ baseUrl: config.internalSystem.url ?? `${config.publicUrl}/internal-accounting/api`, apiKey: secrets.internalSystemApiKey });
+  const gateway = createGateway({ settings: config.gateway, security, log, redisUrl: config.redisUrl });
+  const billPostings = createBillPostingsService({ db, log, events, gateway, connector: accounting });
+  const sms = createSmsSender(config.sms, db, cipher);
+  const publicUrl = new URL(config.publicUrl);
+  const customers = createCustomersService({
+    db, log, clock: ctx.clock, cipher, events, keys: deriveCustomerKeys(secrets.encryptionKey),
+    webauthn: { rpID: publicUrl.hostname, rpName: 'Tollgate', origin: publicUrl.origin },
+    stepUp: { thresholdMinor: config.personalArea.stepUpThresholdMinor },
+    limits: {
+      loginPerMinute: Math.max(5, Math.ceil(config.rateLimitPerMinute / 12)), verifyPerMinute: Math.max(10, Math.ceil(config.rateLimitPerMinute / 4)),
+      signupPerMinute: Math.max(3, Math.ceil(config.rateLimitPerMinute / 24)), smsPerMinute: Math.max(3, Math.ceil(config.rateLimitPerMinute / 24)),
+    },
+    redisUrl: config.redisUrl, wake: () => worker.wake(), secureCookies: publicUrl.protocol === 'https:',
+  });
+  const internalAccounting = createInternalAccountingSystem({ db, apiKey: secrets.internalSystemApiKey, currency: config.personalArea.walletCurrency, cipher });
 
   // --- jobs ---
   for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
@@ -140,6 +165,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   worker.register(RISK_CHECK_JOB.kind, (job) => orders.runRiskCheck(job.payload as { orderId: string; paymentId: string }));
   worker.register(RESUME_JOB.kind, async () => ({ sent: await orders.fulfilWaiting() }));
   worker.register(DELIVER_JOB, (job, jctx) => fulfilment.runDelivery(job.payload as unknown as DeliverPayload, jctx), (job, err) => fulfilment.onDeliveryDead(job.payload as unknown as DeliverPayload, err));
+  worker.register(SMS_JOB.kind, smsJobHandler(sms, cipher));
   worker.register(EMAIL_JOB.kind, async (job) => {
     const [m] = await db.query<{ id: string; recipient: string; subject: string; body_text: string; body_html: string | null; status: string }>(`SELECT * FROM notifications WHERE id = $1`, [job.payload.messageId]);
     if (!m || m.status === 'sent' || m.status === 'outbox') return { skipped: true };
@@ -152,6 +178,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     worker.addQueue(queueFor(driver));
   }
   worker.addQueue('orders');
+  worker.register(BILL_POSTING_JOB, (job) => billPostings.runPosting(String(job.payload.postingId)), (job, err) => billPostings.onPostingDead(job, err));
+  worker.addQueue(BILL_POSTINGS_QUEUE);
 
   // --- first start ---
   const generatedAdmin = await staff.ensureAdmin(config.admin.email, config.admin.password);
@@ -166,6 +194,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
   });
   installErrorHandler(app);
+  // before the rate limiter: blocked clients cost nothing, and floods are counted even while throttled
+  installSecurityHook(app, security);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -175,7 +205,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     },
   });
-  const relaxed = (url: string) => url.startsWith('/v1/webhooks/') || url.startsWith('/sandbox/') || url.startsWith('/demo-platform/') || url.startsWith('/assets/') || url === '/healthz';
+  const relaxed = (url: string) => url.startsWith('/v1/webhooks/') || url.startsWith('/sandbox/') || url.startsWith('/demo-platform/') || url.startsWith('/internal-accounting/') || url.startsWith('/assets/') || url === '/healthz';
   await app.register(rateLimit, {
     global: true, max: config.rateLimitPerMinute, timeWindow: '1 minute',
     allowList: (req) => relaxed(req.url),
@@ -207,9 +237,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(cardsRoutes(cards, guards));
   await app.register(processorRoutes(cards, { secret: secrets.cardProcessorSecret, stripeIssuingSecret: config.cards.stripeIssuingWebhookSecret }));
   await app.register(ledgerRoutes(ledger, guards));
+  await app.register(gatewayRoutes(gateway, billPostings, guards));
+  await app.register(securityRoutes(security, guards));
+  await app.register(customersRoutes(customers));
+  await app.register(customersAdminRoutes(customers, guards));
 
   // --- the stand-ins for outside services, served by the same process for `npm start` ---
   await app.register(demoPlatformPlugin({ db, partnerKey: secrets.demoPlatformPartnerKey, sellerPassword: secrets.demoSellerPassword }), { prefix: '/demo-platform' });
+  await app.register(internalAccounting.plugin, { prefix: '/internal-accounting/api' });
   const sandbox = createSandboxGateway({
     db, log, apiKey: secrets.sandboxApiKey, webhookSecret: secrets.sandboxWebhookSecret, webhookUrl: `${config.publicUrl}/v1/webhooks/sandbox`,
     delivery: config.sandbox.delivery, publicUrl: `${config.publicUrl}/sandbox`, autoStart: false,
@@ -243,9 +278,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app, ctx, generatedAdmin,
-    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards, ledger },
+    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards, ledger, security, gateway, accounting, billPostings, internalAccounting, customers },
     startBackground() {
       if (config.workers.enabled) worker.start();
+      security.start();
       sandbox.start();
       // load the IP data now rather than on the first decision (~0.4 s, off the request path)
       if (config.risk.enabled) void ipIntel.warm().catch((err) => log.error({ err }, 'IP data could not be loaded'));
@@ -267,8 +303,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await ledger.drain(); // commit the transfers already submitted
       await sandbox.stop();
       await app.close();
+      await security.stop(); // writes the detections still pending
       await browserTransfers.close();
       await velocity.close();
+      await gateway.close();
+      await customers.close();
       if (!opts.db) await db.close();
     },
   };

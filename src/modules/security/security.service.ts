@@ -183,9 +183,10 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
     bySignal.set(det.signal, list);
   }
   const open = new Map<string, Open>();
-  const stats = { signals: 0, blockedRequests: 0, detections: 0, droppedDetections: 0, writeErrors: 0, eventsWritten: 0 };
+  const stats = { signals: 0, droppedSignals: 0, blockedRequests: 0, detections: 0, droppedDetections: 0, writeErrors: 0, eventsWritten: 0 };
 
   let timer: NodeJS.Timeout | null = null;
+  let refreshTimer: NodeJS.Timeout | null = null;
   let soon: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
   let again = false;
@@ -214,7 +215,10 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
   function note(o: Open, s: SecuritySignal, atMs: number, ip: string | null) {
     const sample = sampleOf(s, atMs, ip);
     if (o.samples.length < SAMPLE_HEAD + SAMPLE_TAIL) o.samples.push(sample);
-    else o.samples.splice(SAMPLE_HEAD, 1, ...o.samples.slice(SAMPLE_HEAD + 1), sample);
+    else {
+      o.samples.splice(SAMPLE_HEAD, 1); // keep the first few and the latest few
+      o.samples.push(sample);
+    }
     const dv = distinctValue(o.det, s, ip);
     if (dv) {
       if (o.distinct.size < DISTINCT_CAP) o.distinct.add(dv);
@@ -366,7 +370,8 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
         if (stopped || !signal || typeof signal.kind !== 'string') return;
         observe(signal);
       } catch (err) {
-        try { log.warn({ err }, 'security signal dropped'); } catch { /* never throw */ }
+        // logged once per 1000 so that a bug cannot flood the log from the request path
+        if (stats.droppedSignals++ % 1000 === 0) try { log.warn({ err, dropped: stats.droppedSignals }, 'security signal dropped'); } catch { /* never throw */ }
       }
     },
 
@@ -385,19 +390,22 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
       return flushing;
     },
 
-    /** Starts the flush loop. */
+    /** Starts the flush loop and the blocks' refresh (other nodes' blocks are enforced here within a second). */
     start(): void {
       if (timer || stopped) return;
       timer = setInterval(() => void monitor.flush().catch((err) => log.error({ err }, 'security flush failed')), flushMs);
       timer.unref?.();
+      refreshTimer = setInterval(() => void blocks.refresh().catch((err) => log.error({ err }, 'ip blocks refresh failed')), 1_000);
+      refreshTimer.unref?.();
     },
 
     /** Stops the loop after a last flush (pending detections are written). */
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (refreshTimer) clearInterval(refreshTimer);
       if (soon) clearTimeout(soon);
-      timer = soon = null;
+      timer = refreshTimer = soon = null;
       await monitor.flush().catch((err) => log.error({ err }, 'security flush failed'));
     },
 
