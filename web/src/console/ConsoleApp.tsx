@@ -3,6 +3,7 @@ import { logout, setStaffAuth, type Permission, type StaffSession } from '../api
 import { Link, match, navigate, usePath } from '../router.tsx';
 import { AuditSection } from './AuditSection.tsx';
 import { BlacklistSection } from './BlacklistSection.tsx';
+import { CARDS_NAV, CARDS_PATHS, CardsConsole } from './cards/CardsConsole.tsx';
 import { HeaderBar } from './HeaderBar.tsx';
 import { JobsSection } from './JobsSection.tsx';
 import { Login } from './Login.tsx';
@@ -36,6 +37,7 @@ export const NAV: NavItem[] = [
   { path: '/console/risk/rules', label: 'Rules', perm: 'risk:read', group: 'Risk' },
   { path: '/console/risk/lists', label: 'Lists', perm: 'risk:read', group: 'Risk' },
   { path: '/console/risk/settings', label: 'Risk settings', perm: 'risk:read', group: 'Risk' },
+  ...CARDS_NAV,
   { path: '/console/jobs', label: 'Jobs', perm: 'jobs:read' },
   { path: '/console/outbox', label: 'Outbox', perm: 'outbox:read' },
   { path: '/console/staff', label: 'Staff', perm: 'staff:manage' },
@@ -93,6 +95,8 @@ function ConsoleLayout({ session, onSignOut }: { session: StaffSession; onSignOu
     content = <RuleEditor key="new" id={null} canWrite />;
   } else if ((params = match('/console/risk/rules/:id', path)) && params.id !== 'new') {
     content = <RuleEditor key={params.id} id={params.id} canWrite={can(session, 'risk:write')} />;
+  } else if (CARDS_PATHS.includes(section.path)) {
+    content = <CardsConsole path={path} session={session} />;
   } else {
     switch (section.path) {
       case '/console/orders': content = <OrdersSection />; break;

@@ -1,0 +1,117 @@
+import { useId, useState } from 'react';
+import { downloadAdmin } from '../../api.ts';
+import { formatDateTime, parseMajor } from '../../format.ts';
+import { Link, navigate, useSearch } from '../../router.tsx';
+import { ErrorNotice } from '../../ui/Notice.tsx';
+import { useLoad } from '../../ui/useLoad.ts';
+import { dayToIso, localDay } from '../risk/riskUi.tsx';
+import { getReconciliation, reconciliationCsvUrl, type ReconQuery } from './cardsApi.ts';
+import { fmt, saveBlob } from './cardsUi.tsx';
+import { UnmatchedSpendTable } from './UnmatchedSpendTable.tsx';
+
+const BASE = '/console/reconciliation';
+
+function setParam(key: string, value: string) {
+  const next = new URLSearchParams(window.location.search);
+  if (value) next.set(key, value);
+  else next.delete(key);
+  const s = next.toString();
+  navigate(`${BASE}${s ? `?${s}` : ''}`, { replace: true });
+}
+
+/**
+ * Seed 002's reconciliation table: per order, the items supplied value, the slip total (final amounts of its
+ * card transactions), the difference, flagged beyond the tolerance; then card spend no order explains. CSV download.
+ */
+export function ReconciliationSection() {
+  const search = useSearch();
+  const from = search.get('from') ?? '';
+  const to = search.get('to') ?? '';
+  const tol = search.get('tolerance') ?? '';
+  const [tolText, setTolText] = useState(tol);
+  const tolerance = tol ? parseMajor(tol, 'ZAR') : 0;
+  const q: ReconQuery = { from: dayToIso(from), to: dayToIso(to, true), ...(tolerance ? { tolerance } : {}) };
+  const { data, error, loading, reload } = useLoad(() => getReconciliation(q), [from, to, tol]);
+  const [downloading, setDownloading] = useState(false);
+  const [dlError, setDlError] = useState<unknown>(null);
+  const ids = { from: useId(), to: useId(), tol: useId() };
+  const tolBad = !!tolText.trim() && parseMajor(tolText, 'ZAR') === null;
+
+  async function download() {
+    setDownloading(true);
+    setDlError(null);
+    try {
+      saveBlob(await downloadAdmin(reconciliationCsvUrl(q)), `reconciliation-${localDay(new Date())}.csv`);
+    } catch (e) {
+      setDlError(e);
+    } finally {
+      setDownloading(false);
+    }
+  }
+
+  const flagged = data?.data.filter((o) => o.flagged).length ?? 0;
+  return (
+    <section className="stack cards-page" aria-labelledby="recon-title">
+      <div className="section-head">
+        <h1 id="recon-title">Reconciliation</h1>
+        <Link to="/console/card-assignments" className="btn btn-small">Spend assignments</Link>
+        <button type="button" className="btn btn-small" onClick={() => void reload()} data-testid="recon-refresh">Refresh</button>
+        <button type="button" className="btn btn-small" onClick={() => void download()} disabled={downloading} data-testid="recon-csv">{downloading ? 'Preparing…' : 'Download CSV'}</button>
+      </div>
+      <ErrorNotice error={dlError} testId="recon-csv-error" />
+      <form className="cards-filters" onSubmit={(e) => { e.preventDefault(); if (!tolBad) setParam('tolerance', tolText.trim()); }} data-testid="recon-filters">
+        <div className="field">
+          <label htmlFor={ids.from}>From</label>
+          <input id={ids.from} type="date" value={from} max={to || undefined} onChange={(e) => setParam('from', e.target.value)} data-testid="recon-from" />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.to}>To</label>
+          <input id={ids.to} type="date" value={to} min={from || undefined} onChange={(e) => setParam('to', e.target.value)} data-testid="recon-to" />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.tol}>Tolerance</label>
+          <input id={ids.tol} inputMode="decimal" placeholder="0.00" value={tolText} onChange={(e) => setTolText(e.target.value)} onBlur={() => { if (!tolBad) setParam('tolerance', tolText.trim()); }}
+            aria-invalid={tolBad || undefined} data-testid="recon-tolerance" />
+          {tolBad && <span className="field-error">Enter an amount like 10.00.</span>}
+        </div>
+        <div className="field"><button type="submit" className="btn" disabled={tolBad} data-testid="recon-apply">Apply</button></div>
+      </form>
+      <p className="muted small">
+        {from || to ? 'Orders whose shopping window overlaps the chosen days.' : 'Orders whose shopping window overlaps the last 30 days.'} Differences beyond the tolerance (in the order's currency) are flagged.
+      </p>
+
+      <ErrorNotice error={error} />
+      {loading && !data && <p className="muted">Loading…</p>}
+      {data && (
+        <div className="tiles">
+          <div className="tile"><span className="tile-num" data-testid="recon-orders">{data.data.length}</span><span className="tile-label">orders</span></div>
+          <div className={`tile ${flagged ? 'tile-danger' : ''}`}><span className="tile-num" data-testid="recon-flagged">{flagged}</span><span className="tile-label">flagged</span></div>
+          <div className={`tile ${data.unmatched.length ? 'tile-danger' : ''}`}><span className="tile-num">{data.unmatched.length}</span><span className="tile-label">unexplained spend</span></div>
+        </div>
+      )}
+      {data && (
+        <div className="table-wrap">
+          <table className="table" data-testid="recon-table">
+            <thead><tr><th>Order</th><th>Shopper</th><th>Window</th><th className="num">Items supplied value</th><th className="num">Slip total</th><th className="num">Difference</th><th className="num">Transactions</th><th>Flag</th></tr></thead>
+            <tbody>
+              {data.data.map((o) => (
+                <tr key={o.assignmentId} className={o.flagged ? 'row-flagged' : ''} data-testid="recon-row" data-ref={o.externalOrderRef} data-flagged={String(o.flagged)} data-difference={o.difference.amount}>
+                  <td data-label="Order"><strong className="wrap-anywhere">{o.externalOrderRef}</strong></td>
+                  <td data-label="Shopper">{o.cardholderName ?? <span className="mono small">{o.cardholderId}</span>}</td>
+                  <td data-label="Window" className="small">{formatDateTime(o.windowStart)} –<br />{formatDateTime(o.windowEnd)}</td>
+                  <td data-label="Items supplied value" className="num">{fmt(o.itemsSuppliedValue)}</td>
+                  <td data-label="Slip total" className="num">{fmt(o.slipTotal)}</td>
+                  <td data-label="Difference" className={`num ${o.difference.amount < 0 ? 'num-neg' : ''}`} data-testid="recon-difference">{o.difference.amount > 0 ? '+' : ''}{fmt(o.difference)}</td>
+                  <td data-label="Transactions" className="num">{o.transactions}{o.pending > 0 && <div className="small muted">{o.pending} not cleared</div>}{o.declined > 0 && <div className="small muted">{o.declined} declined</div>}</td>
+                  <td data-label="Flag">{o.flagged ? <span className="badge badge-danger" data-testid="recon-flag">flagged</span> : <span className="badge badge-success">ok</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && data.data.length === 0 && <p className="muted" data-testid="recon-empty">No spend assignments in this period.</p>}
+      {data && data.unmatched.length > 0 && <UnmatchedSpendTable rows={data.unmatched} />}
+    </section>
+  );
+}
