@@ -57,9 +57,15 @@ export function errorField(e: unknown): string | null {
   return m ? m[1] : null;
 }
 
+/** ajv lists every branch of a nullable field ("must be null, body/x/1 must match pattern …, … anyOf"): keep the telling one. */
+function mainPart(message: string): string {
+  const parts = message.split(/, (?=(?:body|querystring)\/)/);
+  return parts.find((p) => !/must be null$|must match a schema in anyOf$|must match exactly one schema in oneOf$/.test(p)) ?? parts[0];
+}
+
 export function describeError(e: unknown): string {
   if (e instanceof ApiError && e.code === 'validation_failed') {
-    const m = /^(?:body|querystring)\/([A-Za-z]+)((?:\/[A-Za-z0-9]+)*) (.*)$/.exec(e.message);
+    const m = /^(?:body|querystring)\/([A-Za-z]+)((?:\/[A-Za-z0-9]+)*) (.*)$/.exec(mainPart(e.message));
     if (m) {
       const [, field, rest, what] = m;
       const item = /^\/(\d+)/.exec(rest);
