@@ -4,7 +4,7 @@ import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { randomToken, sha256Hex } from '../../platform/crypto.ts';
-import { nullSecuritySink, type SecuritySignal } from '../../platform/security.ts';
+import { nullSecuritySink, type SecuritySignal, type SecuritySink } from '../../platform/security.ts';
 import { queueSms } from '../../platform/notify/sms.ts';
 import type { CustomersDeps } from './customers.deps.ts';
 import { IpLimits } from './customers.limits.ts';
@@ -47,13 +47,15 @@ export interface OpenedChallenge { challengeId: string; methods: Method[]; expir
 
 /** Shared internals of the use cases: keys, clock, limits, lockout, sessions, challenges, texted codes. */
 export function customersCore(d: CustomersDeps) {
-  const security = d.security ?? nullSecuritySink;
+  let security = d.security ?? nullSecuritySink;
   const limits = new IpLimits({ login: d.limits.loginPerMinute, verify: d.limits.verifyPerMinute, signup: d.limits.signupPerMinute, sms: d.limits.smsPerMinute }, d.redisUrl);
   const sessionTtlMs = (d.sessionTtlHours ?? 24 * 30) * 3600_000;
   let dummyHash: Promise<string> | null = null;
 
   const k = {
-    d, limits, security,
+    d, limits,
+    /** Replaces the security sink (the app passes it in deps; tests observe the signals). */
+    setSecuritySink(sink: SecuritySink) { security = sink; },
     sessionTtlSeconds: Math.floor(sessionTtlMs / 1000),
     now: () => d.clock.now(),
     enc: (v: string) => d.cipher.encrypt(v),

@@ -31,6 +31,8 @@ export function createCustomersService(d: CustomersDeps) {
     clock: d.clock,
     sessionTtlSeconds: k.sessionTtlSeconds,
     secureCookies: d.secureCookies ?? false,
+    /** Replaces the SecuritySink given in deps (tests observe the signals through it). */
+    setSecuritySink: k.setSecuritySink,
     close: () => k.close(),
   };
 }
