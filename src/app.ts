@@ -142,7 +142,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const sms = createSmsSender(config.sms, db, cipher);
   const publicUrl = new URL(config.publicUrl);
   const customers = createCustomersService({
-    db, log, clock: ctx.clock, cipher, events, keys: deriveCustomerKeys(secrets.encryptionKey),
+    db, log, clock: ctx.clock, cipher, events, security, keys: deriveCustomerKeys(secrets.encryptionKey),
     webauthn: { rpID: publicUrl.hostname, rpName: 'Tollgate', origin: publicUrl.origin },
     stepUp: { thresholdMinor: config.personalArea.stepUpThresholdMinor },
     limits: {
