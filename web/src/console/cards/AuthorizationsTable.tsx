@@ -6,6 +6,14 @@ import { OutcomeBadge, TxBadge, money } from './cardsUi.tsx';
 const STAGE_LABELS: Record<string, string> = { card: 'card', controls: 'controls', rules: 'risk rules', fallback: 'fallback' };
 const decisionLink = (id: string) => `/console/risk/decisions?d=${encodeURIComponent(id)}`;
 
+/** A risk decision id, short (…last 6) with the full id on hover; a link to its drawer for staff who may read decisions. */
+function DecisionRef({ id, canOpen, testId }: { id: string; canOpen: boolean; testId?: string }) {
+  const short = `dec…${id.slice(-6)}`;
+  return canOpen
+    ? <Link to={decisionLink(id)} className="mono nowrap" title={`Open risk decision ${id}`} data-testid={testId}>{short}</Link>
+    : <span className="mono nowrap" title={id}>{short}</span>;
+}
+
 /** Authorization decisions as a table: outcome, where the answer came from, why, score, fallback, and the risk decision behind it. */
 export function AuthorizationsTable({ rows, showCard, canOpenDecisions, testId = 'auth-table' }: {
   rows: CardAuthorization[]; showCard: boolean; canOpenDecisions: boolean; testId?: string;
@@ -15,7 +23,7 @@ export function AuthorizationsTable({ rows, showCard, canOpenDecisions, testId =
       <table className="table" data-testid={testId}>
         <thead>
           <tr>
-            <th>When</th>{showCard && <th>Card</th>}<th>Merchant</th><th className="num">Amount</th><th>Outcome</th><th>Stage</th><th>Reason</th><th className="num">Score</th><th>Risk decision</th>
+            <th>When</th>{showCard && <th>Card</th>}<th>Merchant</th><th className="num">Amount</th><th>Outcome</th><th>Stage</th><th>Reason</th><th className="num">Score</th><th>Decision</th>
           </tr>
         </thead>
         <tbody>
@@ -48,8 +56,8 @@ export function AuthorizationsTable({ rows, showCard, canOpenDecisions, testId =
               </td>
               <td data-label="Score" className="num">{a.score}</td>
               <td data-label="Risk decision" className="small">
-                {a.decisionId ? (canOpenDecisions ? <Link to={decisionLink(a.decisionId)} className="mono" data-testid="auth-decision-link">{a.decisionId}</Link> : <span className="mono">{a.decisionId}</span>) : <span className="muted">—</span>}
-                {a.lateDecisionId && <div>late: {canOpenDecisions ? <Link to={decisionLink(a.lateDecisionId)} className="mono">{a.lateDecisionId}</Link> : <span className="mono">{a.lateDecisionId}</span>}</div>}
+                {a.decisionId ? <DecisionRef id={a.decisionId} canOpen={canOpenDecisions} testId="auth-decision-link" /> : <span className="muted">—</span>}
+                {a.lateDecisionId && <div>late: <DecisionRef id={a.lateDecisionId} canOpen={canOpenDecisions} /></div>}
               </td>
             </tr>
           ))}
