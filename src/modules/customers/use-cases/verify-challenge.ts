@@ -107,7 +107,7 @@ export function verifyChallenge(k: Core) {
         await failed();
         throw WRONG_CODE();
       }
-      if (ch.purpose === 'login' && customer.status !== 'active') throw new AppError('blocked', 'this account is blocked; please contact support');
+      if (customer.status !== 'active') throw new AppError('blocked', 'this account is blocked; please contact support');
 
       const now = k.now();
       let out: VerifyResult | null;
