@@ -1,3 +1,4 @@
+import { AccountApp } from './account/AccountApp.tsx';
 import { ConsoleApp } from './console/ConsoleApp.tsx';
 import { OrderPage } from './order/OrderPage.tsx';
 import { Link, match, usePath } from './router.tsx';
@@ -7,6 +8,7 @@ export function App() {
   const path = usePath();
   if (path === '/' || path === '') return <Storefront />;
   if (path === '/console' || path.startsWith('/console/')) return <ConsoleApp />;
+  if (path === '/account' || path.startsWith('/account/')) return <AccountApp />;
   const order = match('/orders/:id', path);
   if (order) return <OrderPage key={order.id} id={order.id} />;
   return (

@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { ApiError } from '../../api.ts';
+import { formatMoney } from '../../format.ts';
+import { Link } from '../../router.tsx';
+import { ErrorNotice } from '../../ui/Notice.tsx';
+import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { payBill, type Bill, type BillPaymentResult } from '../api.ts';
+import { StepUpCancelled, useStepUp } from '../StepUp.tsx';
+
+function dueText(due: string): { text: string; overdue: boolean } {
+  const d = new Date(due.length === 10 ? `${due}T23:59:59` : due);
+  if (Number.isNaN(d.getTime())) return { text: due, overdue: false };
+  const text = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(d);
+  return { text, overdue: d.getTime() < Date.now() };
+}
+
+/** One bill; open ones can be paid from the wallet after a confirmation (and a step-up when the amount needs it). */
+export function BillItem({ bill, onPaid }: { bill: Bill; onPaid: (r: BillPaymentResult) => void }) {
+  const withStepUp = useStepUp();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const due = dueText(bill.dueDate);
+  const open = bill.status === 'open';
+
+  async function pay() {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await withStepUp(() => payBill(bill.id));
+      setConfirming(false);
+      onPaid(r);
+    } catch (e) {
+      setError(e instanceof StepUpCancelled ? null : e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const poor = error instanceof ApiError && error.code === 'insufficient_funds';
+  return (
+    <li className="card bill" data-testid="bill" data-id={bill.id} data-status={bill.status}>
+      <div className="bill-head">
+        <div className="bill-what">
+          <strong className="bill-desc">{bill.description}</strong>
+          <span className="muted small">Contract <span className="mono">{bill.contractId}</span></span>
+        </div>
+        <strong className="bill-amount" data-testid="bill-amount">{formatMoney(bill.amount)}</strong>
+      </div>
+      <div className="row bill-foot">
+        {open ? (
+          <span className={`small${due.overdue ? ' error-text' : ' muted'}`}>{due.overdue ? 'Overdue since' : 'Due'} {due.text}</span>
+        ) : (
+          <StatusBadge status="paid" label="Paid" />
+        )}
+        {open && !confirming && (
+          <button type="button" className="btn btn-primary btn-small bill-pay" onClick={() => setConfirming(true)} data-testid="bill-pay">Pay</button>
+        )}
+      </div>
+      {open && confirming && (
+        <div className="confirm-box" data-testid="bill-confirm">
+          <p className="confirm-prompt">Pay {formatMoney(bill.amount)} from your wallet?</p>
+          <p className="small muted">The money leaves your wallet now; the company's accounting system then records the payment.</p>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={() => void pay()} disabled={busy} data-testid="bill-pay-confirm" autoFocus>
+              {busy ? 'Paying…' : `Pay ${formatMoney(bill.amount)}`}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => { setConfirming(false); setError(null); }} disabled={busy}>Cancel</button>
+          </div>
+        </div>
+      )}
+      {poor ? (
+        <div className="notice notice-error" role="alert" data-testid="bill-error" data-code="insufficient_funds">
+          Not enough money in your wallet for this bill. <Link to="/account/topup">Top up</Link>
+        </div>
+      ) : (
+        <ErrorNotice error={error} testId="bill-error" />
+      )}
+    </li>
+  );
+}
