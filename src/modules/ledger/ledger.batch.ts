@@ -16,8 +16,8 @@ const MAX_PAYLOAD = 7500;
  * successful groups with a handful of multi-row statements and one pg_notify per ≤ 8000 bytes.
  */
 export async function executeGroups(trx: Sql, groups: AnyLeg[][], now: Date): Promise<TransferOutcome[]> {
-  const valid = groups.filter((g) => checkGroup(g, true) === null); // callers' groups were checked on the way in
-  const legs = valid.flat();
+  const shapes = groups.map((g) => checkGroup(g, true)); // (callers' groups were checked on the way in too)
+  const legs = groups.filter((_, i) => shapes[i] === null).flat();
   const pendingIds = [...new Set(pendingIdsOf(legs))];
   const pendings = (await repo.transfersByIds(trx, pendingIds)).filter((t) => t.type === 'pending');
   const accountIds = new Set(accountIdsOf(legs));
@@ -42,7 +42,7 @@ export async function executeGroups(trx: Sql, groups: AnyLeg[][], now: Date): Pr
   }
   const initial = new Map(locked.map((a) => [a.id, { ...a }]));
 
-  const outcomes = groups.map((g) => applyGroup(ws, g));
+  const outcomes = groups.map((g, i): TransferOutcome => { const bad = shapes[i]; return bad ? { ok: false, ...bad } : applyGroup(ws, g); });
   if (ws.out.transfers.length === 0) return outcomes;
 
   const d = { ids: [] as string[], dp: [] as number[], cp: [] as number[], dpe: [] as number[], cpe: [] as number[] };

@@ -156,21 +156,9 @@ function replay(legs: AnyLeg[], ws: WorkingSet): TransferOutcome | null {
   return { ok: true, transfers: found as StoredTransfer[], replayed: true };
 }
 
-type Scratch = Map<string, AccountState>;
 const fail = (legIndex: number, error: AppError): TransferOutcome => ({ ok: false, legIndex, error });
 
-function account(ws: WorkingSet, scratch: Scratch, id: string): AccountState | undefined {
-  let a = scratch.get(id);
-  if (!a) {
-    const base = ws.accounts.get(id);
-    if (!base) return undefined;
-    a = { ...base };
-    scratch.set(id, a);
-  }
-  return a;
-}
-
-/** The debit account may take `extra` more debits (posted + pending) without breaking its limit? */
+/** The debit account's debits (posted + pending) within its limit? */
 function debitLimitError(a: AccountState): AppError | null {
   if (a.dp > MAX || a.dpe > MAX || a.dp + a.dpe > MAX) return new AppError('limit_exceeded', `account ${a.id} would exceed the largest representable amount`);
   if (!a.dmnec) return null;
@@ -186,86 +174,93 @@ function creditLimitError(a: AccountState): AppError | null {
   return null;
 }
 
+/** Balances as they were before the group touched them, to put back if the group fails. */
+type Undo = Array<[AccountState, number, number, number, number]>;
+function touch(undo: Undo, a: AccountState): AccountState {
+  undo.push([a, a.dp, a.cp, a.dpe, a.cpe]);
+  return a;
+}
+function rollback(undo: Undo): void {
+  for (let i = undo.length - 1; i >= 0; i--) {
+    const [a, dp, cp, dpe, cpe] = undo[i];
+    a.dp = dp; a.cp = cp; a.dpe = dpe; a.cpe = cpe;
+  }
+}
+
 /**
- * Applies one group (all or nothing) to the working set. On success the group's accounts, holds and
- * transfers are in `ws`; on failure `ws` is as before.
+ * Applies one group (all or nothing) to the working set. The group's shape must have been checked
+ * (checkGroup). On success the group's balances, holds and transfers are in `ws`; on failure `ws` is as before.
  */
 export function applyGroup(ws: WorkingSet, legs: AnyLeg[]): TransferOutcome {
-  const shape = checkGroup(legs, true);
-  if (shape) return { ok: false, ...shape };
   const r = replay(legs, ws);
   if (r) return r;
 
-  const scratch: Scratch = new Map();
+  const undo: Undo = [];
   const holdChanges = new Map<string, HoldState>();
   const created: StoredTransfer[] = [];
-  const newHolds: Array<{ id: string; expiresAt: Date }> = [];
-  const resolved: Array<{ id: string; state: HoldState; by: string }> = [];
   const createdAt = ws.now;
+  const failed = (i: number, e: AppError) => { rollback(undo); return fail(i, e); };
 
   for (let i = 0; i < legs.length; i++) {
     const leg = legs[i];
     const type = leg.type ?? 'posted';
-    const id = newId('ltr');
     if (type === 'posted' || type === 'pending') {
       const l = leg as Extract<Leg, { debitAccountId: string }>;
-      const dr = account(ws, scratch, l.debitAccountId);
-      const cr = account(ws, scratch, l.creditAccountId);
-      if (!dr) return fail(i, new AppError('not_found', `account ${l.debitAccountId} not found`));
-      if (!cr) return fail(i, new AppError('not_found', `account ${l.creditAccountId} not found`));
-      for (const a of [dr, cr]) {
-        if (a.status !== 'open') return fail(i, new AppError('unprocessable', `account ${a.id} is closed`));
-        if (a.currency !== l.currency) return fail(i, new AppError('unprocessable', `account ${a.id} holds ${a.currency}, not ${l.currency}`));
-      }
+      const dr = ws.accounts.get(l.debitAccountId);
+      const cr = ws.accounts.get(l.creditAccountId);
+      if (!dr) return failed(i, new AppError('not_found', `account ${l.debitAccountId} not found`));
+      if (!cr) return failed(i, new AppError('not_found', `account ${l.creditAccountId} not found`));
+      if (dr.status !== 'open') return failed(i, new AppError('unprocessable', `account ${dr.id} is closed`));
+      if (dr.currency !== l.currency) return failed(i, new AppError('unprocessable', `account ${dr.id} holds ${dr.currency}, not ${l.currency}`));
+      if (cr.status !== 'open') return failed(i, new AppError('unprocessable', `account ${cr.id} is closed`));
+      if (cr.currency !== l.currency) return failed(i, new AppError('unprocessable', `account ${cr.id} holds ${cr.currency}, not ${l.currency}`));
+      touch(undo, dr); touch(undo, cr);
       if (type === 'pending') { dr.dpe += l.amount; cr.cpe += l.amount; } else { dr.dp += l.amount; cr.cp += l.amount; }
       const err = debitLimitError(dr) ?? creditLimitError(cr);
-      if (err) return fail(i, err);
+      if (err) return failed(i, err);
       const timeout = type === 'pending' ? (l.timeoutSeconds ?? DEFAULT_HOLD_SECONDS) : null;
-      const expiresAt = timeout === null ? null : new Date(createdAt.getTime() + timeout * 1000);
       created.push({
-        id, clientId: l.id, type, debitAccountId: dr.id, creditAccountId: cr.id, amount: l.amount, currency: l.currency, kind: l.kind,
-        description: l.description, metadata: l.metadata ?? null, pendingId: null, timeoutSeconds: timeout, expiresAt, linkId: null, linkSize: 1, createdAt,
+        id: newId('ltr'), clientId: l.id, type, debitAccountId: dr.id, creditAccountId: cr.id, amount: l.amount, currency: l.currency, kind: l.kind,
+        description: l.description, metadata: l.metadata ?? null, pendingId: null, timeoutSeconds: timeout,
+        expiresAt: timeout === null ? null : new Date(createdAt.getTime() + timeout * 1000), linkId: null, linkSize: 1, createdAt,
       });
-      if (expiresAt) newHolds.push({ id, expiresAt });
       continue;
     }
     // post / void / expire a hold
     const l = leg as PostOrVoid & { id: string; metadata?: Record<string, unknown> | null };
     const info = ws.holds.get(l.pendingId);
-    if (!info) return fail(i, new AppError('not_found', `hold ${l.pendingId} not found`));
+    if (!info) return failed(i, new AppError('not_found', `hold ${l.pendingId} not found`));
     const hold = info.transfer;
     const state = holdChanges.get(hold.id) ?? info.state;
-    if (state !== 'pending') return fail(i, new AppError('illegal_transition', `hold ${hold.id} was already ${state}`));
+    if (state !== 'pending') return failed(i, new AppError('illegal_transition', `hold ${hold.id} was already ${state}`));
     const due = info.expiresAt.getTime() <= ws.now.getTime();
-    if (type === 'expire_pending' && !due) return fail(i, new AppError('illegal_transition', `hold ${hold.id} has not expired yet`));
-    if (type !== 'expire_pending' && due) return fail(i, new AppError('illegal_transition', `hold ${hold.id} expired at ${info.expiresAt.toISOString()}`));
+    if (type === 'expire_pending' && !due) return failed(i, new AppError('illegal_transition', `hold ${hold.id} has not expired yet`));
+    if (type !== 'expire_pending' && due) return failed(i, new AppError('illegal_transition', `hold ${hold.id} expired at ${info.expiresAt.toISOString()}`));
     const amount = type === 'post_pending' ? (l.amount ?? hold.amount) : hold.amount;
-    if (amount > hold.amount) return fail(i, new AppError('unprocessable', `cannot post ${amount}: hold ${hold.id} is for ${hold.amount}`));
-    const dr = account(ws, scratch, hold.debitAccountId);
-    const cr = account(ws, scratch, hold.creditAccountId);
-    if (!dr || !cr) return fail(i, new AppError('not_found', `an account of hold ${hold.id} is missing`));
+    if (amount > hold.amount) return failed(i, new AppError('unprocessable', `cannot post ${amount}: hold ${hold.id} is for ${hold.amount}`));
+    const dr = ws.accounts.get(hold.debitAccountId);
+    const cr = ws.accounts.get(hold.creditAccountId);
+    if (!dr || !cr) return failed(i, new AppError('not_found', `an account of hold ${hold.id} is missing`));
+    touch(undo, dr); touch(undo, cr);
     dr.dpe -= hold.amount; cr.cpe -= hold.amount;
     if (type === 'post_pending') { dr.dp += amount; cr.cp += amount; }
     const err = debitLimitError(dr) ?? creditLimitError(cr);
-    if (err) return fail(i, err);
-    const next: HoldState = type === 'post_pending' ? 'posted' : type === 'void_pending' ? 'voided' : 'expired';
-    holdChanges.set(hold.id, next);
-    resolved.push({ id: hold.id, state: next, by: id });
+    if (err) return failed(i, err);
+    holdChanges.set(hold.id, type === 'post_pending' ? 'posted' : type === 'void_pending' ? 'voided' : 'expired');
     created.push({
-      id, clientId: l.id, type, debitAccountId: hold.debitAccountId, creditAccountId: hold.creditAccountId, amount, currency: hold.currency, kind: hold.kind,
+      id: newId('ltr'), clientId: l.id, type, debitAccountId: hold.debitAccountId, creditAccountId: hold.creditAccountId, amount, currency: hold.currency, kind: hold.kind,
       description: holdDescription(leg, hold), metadata: l.metadata ?? null, pendingId: hold.id, timeoutSeconds: null, expiresAt: null, linkId: null, linkSize: 1, createdAt,
     });
   }
 
-  // The group holds: commit it to the working set.
+  // The group holds: its balances are already in ws.accounts; record the rest.
   if (created.length > 1) for (const t of created) { t.linkId = created[0].id; t.linkSize = created.length; }
-  for (const [id, a] of scratch) ws.accounts.set(id, a);
-  for (const [id, s] of holdChanges) ws.holds.get(id)!.state = s;
-  for (const t of created) ws.applied.set(t.clientId, t);
-  ws.out.transfers.push(...created);
-  ws.out.newHolds.push(...newHolds);
-  ws.out.resolved.push(...resolved);
-  // A hold created by this batch can be resolved by a later group of the same batch only by its ltr_ id,
-  // which callers learn after commit; nothing to register.
+  for (const [id, next] of holdChanges) ws.holds.get(id)!.state = next;
+  for (const t of created) {
+    ws.applied.set(t.clientId, t);
+    ws.out.transfers.push(t);
+    if (t.expiresAt) ws.out.newHolds.push({ id: t.id, expiresAt: t.expiresAt });
+    if (t.pendingId) ws.out.resolved.push({ id: t.pendingId, state: holdChanges.get(t.pendingId)!, by: t.id });
+  }
   return { ok: true, transfers: created, replayed: false };
 }

@@ -142,7 +142,7 @@ test('any sequence of transfers, holds, posts, voids and expiries matches the mo
         const specs = (o.t === 'move' ? [o.m] : o.ms).filter((m) => m.from !== m.to);
         if (specs.length === 0) continue;
         legs = specs.map(toLeg);
-        const r = model.apply(specs.map((m, i) => ({ kind: 'move' as const, m, currency: legs![i].currency as string })));
+        const r = model.apply(specs.map((m, i) => ({ kind: 'move' as const, m, currency: (legs![i] as MoveLeg).currency })));
         expected = r.code;
         holdsAdded = r.newHolds;
       } else if (o.t === 'post' || o.t === 'void') {

@@ -141,7 +141,7 @@ export async function lockAccounts(trx: Sql, sortedIds: string[]): Promise<Accou
     `SELECT id, currency, status, debits_must_not_exceed_credits, credits_must_not_exceed_debits, allow_overdraft, overdraft_limit,
             debits_posted, credits_posted, debits_pending, credits_pending
        FROM ledger_accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-    [sortedIds],
+    [arrayLiteral(sortedIds)],
   );
   return rows.map((r) => ({
     id: r.id, currency: r.currency, status: r.status, dmnec: r.debits_must_not_exceed_credits, cmned: r.credits_must_not_exceed_debits,
@@ -161,22 +161,24 @@ export async function setOverdraft(trx: Sql, id: string, allow: boolean, limit: 
 /** Adds each account's deltas to its balances (one statement for the whole batch). */
 export async function applyDeltas(trx: Sql, d: { ids: string[]; dp: number[]; cp: number[]; dpe: number[]; cpe: number[] }): Promise<number> {
   if (d.ids.length === 0) return 0;
-  const rows = await trx.query<{ id: string }>(
-    `UPDATE ledger_accounts a
-        SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
-            debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe, updated_at = now()
-       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS d(id, dp, cp, dpe, cpe)
-      WHERE a.id = d.id RETURNING a.id`,
-    [d.ids, d.dp, d.cp, d.dpe, d.cpe],
+  const [r] = await trx.query<{ n: number }>(
+    `WITH u AS (
+       UPDATE ledger_accounts a
+          SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
+              debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe, updated_at = now()
+         FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS d(id, dp, cp, dpe, cpe)
+        WHERE a.id = d.id RETURNING 1)
+     SELECT count(*)::int AS n FROM u`,
+    [arrayLiteral(d.ids), arrayLiteral(d.dp), arrayLiteral(d.cp), arrayLiteral(d.dpe), arrayLiteral(d.cpe)],
   );
-  return rows.length;
+  return r.n;
 }
 
 // --- transfers ---
 
 export async function transfersByClientIds(sql: Sql, clientIds: string[]): Promise<StoredTransfer[]> {
   if (clientIds.length === 0) return [];
-  const rows = await sql.query<TransferRow>(`SELECT ${TRANSFER_COLS} FROM ledger_transfers WHERE client_id = ANY($1::text[])`, [clientIds]);
+  const rows = await sql.query<TransferRow>(`SELECT ${TRANSFER_COLS} FROM ledger_transfers WHERE client_id = ANY($1::text[])`, [arrayLiteral(clientIds)]);
   return rows.map(toTransfer);
 }
 
@@ -200,26 +202,54 @@ export async function transfersOfLink(sql: Sql, linkId: string): Promise<StoredT
   return rows.map(toTransfer);
 }
 
+/**
+ * A PostgreSQL array literal, built directly: pg's generic array serialization (a regex escape per element)
+ * was a tenth of the batch path's Node CPU. Every element is quoted (so that a value 'NULL' stays a string);
+ * only free text needs escaping.
+ */
+function arrayLiteral(values: ReadonlyArray<string | number | null>, free = false): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i) out += ',';
+    if (v === null) out += 'NULL';
+    else if (typeof v === 'number') out += v;
+    else out += '"' + (free || /["\\]/.test(v) ? v.replace(/[\\"]/g, '\\$&') : v) + '"';
+  }
+  return out + '}';
+}
+
 /** Writes a batch of transfers with one statement. */
 export async function insertTransfers(trx: Sql, ts: StoredTransfer[]): Promise<void> {
   if (ts.length === 0) return;
+  const n = ts.length;
   const c = {
-    id: [] as string[], client: [] as string[], type: [] as string[], debit: [] as string[], credit: [] as string[], amount: [] as number[], currency: [] as string[],
-    kind: [] as string[], description: [] as string[], metadata: [] as Array<string | null>, pending: [] as Array<string | null>, timeout: [] as Array<number | null>,
-    expires: [] as Array<string | null>, link: [] as Array<string | null>, linkSize: [] as number[], created: [] as string[],
+    id: new Array<string>(n), client: new Array<string>(n), type: new Array<string>(n), debit: new Array<string>(n), credit: new Array<string>(n),
+    amount: new Array<number>(n), currency: new Array<string>(n), kind: new Array<string>(n), description: new Array<string>(n),
+    metadata: new Array<string | null>(n), pending: new Array<string | null>(n), timeout: new Array<number | null>(n), expires: new Array<string | null>(n),
+    link: new Array<string | null>(n), linkSize: new Array<number>(n), created: new Array<string>(n),
   };
-  for (const t of ts) {
-    c.id.push(t.id); c.client.push(t.clientId); c.type.push(t.type); c.debit.push(t.debitAccountId); c.credit.push(t.creditAccountId); c.amount.push(t.amount);
-    c.currency.push(t.currency); c.kind.push(t.kind); c.description.push(t.description); c.metadata.push(t.metadata == null ? null : JSON.stringify(t.metadata));
-    c.pending.push(t.pendingId); c.timeout.push(t.timeoutSeconds); c.expires.push(t.expiresAt ? t.expiresAt.toISOString() : null); c.link.push(t.linkId);
-    c.linkSize.push(t.linkSize); c.created.push(t.createdAt.toISOString());
+  let lastAt: Date | null = null;
+  let lastIso = '';
+  for (let i = 0; i < n; i++) {
+    const t = ts[i];
+    c.id[i] = t.id; c.client[i] = t.clientId; c.type[i] = t.type; c.debit[i] = t.debitAccountId; c.credit[i] = t.creditAccountId; c.amount[i] = t.amount;
+    c.currency[i] = t.currency; c.kind[i] = t.kind; c.description[i] = t.description; c.metadata[i] = t.metadata == null ? null : JSON.stringify(t.metadata);
+    c.pending[i] = t.pendingId; c.timeout[i] = t.timeoutSeconds; c.expires[i] = t.expiresAt ? t.expiresAt.toISOString() : null; c.link[i] = t.linkId;
+    c.linkSize[i] = t.linkSize;
+    if (t.createdAt !== lastAt) { lastAt = t.createdAt; lastIso = t.createdAt.toISOString(); } // a batch shares one timestamp
+    c.created[i] = lastIso;
   }
   await trx.query(
     `INSERT INTO ledger_transfers (id, client_id, type, debit_account_id, credit_account_id, amount, currency, kind, description, metadata, pending_id, timeout_seconds, expires_at, link_id, link_size, created_at)
      SELECT id, client_id, type, debit_account_id, credit_account_id, amount, currency, kind, description, metadata::jsonb, pending_id, timeout_seconds, expires_at, link_id, link_size, created_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::timestamptz[], $14::text[], $15::int[], $16::timestamptz[])
          AS x(id, client_id, type, debit_account_id, credit_account_id, amount, currency, kind, description, metadata, pending_id, timeout_seconds, expires_at, link_id, link_size, created_at)`,
-    [c.id, c.client, c.type, c.debit, c.credit, c.amount, c.currency, c.kind, c.description, c.metadata, c.pending, c.timeout, c.expires, c.link, c.linkSize, c.created],
+    [
+      arrayLiteral(c.id), arrayLiteral(c.client), arrayLiteral(c.type), arrayLiteral(c.debit), arrayLiteral(c.credit), arrayLiteral(c.amount), arrayLiteral(c.currency),
+      arrayLiteral(c.kind), arrayLiteral(c.description, true), arrayLiteral(c.metadata, true), arrayLiteral(c.pending), arrayLiteral(c.timeout), arrayLiteral(c.expires),
+      arrayLiteral(c.link), arrayLiteral(c.linkSize), arrayLiteral(c.created),
+    ],
   );
 }
 

@@ -267,3 +267,17 @@ test('posting notifies ledger_posted on commit with the accounts and transfers, 
     await stop();
   }
 });
+
+test('free text and ids survive the batched write exactly (quotes, backslashes, braces, NULL, unicode)', async () => {
+  const w = await fundedWallet(f.ledger, 1_000);
+  const shop = await wallet(f.ledger);
+  const description = 'He said "hi" \\ back\\\\slash, {braces}, NULL, \n new line, ünïcödé ✓';
+  const metadata = { note: 'quote " and \\ and {x}', nested: { list: [1, 'NULL', null] } };
+  const legs = [move(w.id, shop.id, 1, { description, metadata }), move(w.id, shop.id, 2, { id: 'NULL' })];
+  const done = await Promise.all(legs.map((l) => f.ledger.transferOne(l))); // one batch
+  const back = await f.ledger.getTransfer(done[0].id);
+  assert.equal(back.description, description);
+  assert.deepEqual(back.metadata, metadata);
+  assert.equal(back.clientId, legs[0].id);
+  assert.equal((await f.ledger.getTransfer('NULL')).clientId, 'NULL');
+});

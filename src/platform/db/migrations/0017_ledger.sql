@@ -1,6 +1,10 @@
 -- Double-entry ledger (issue 4): accounts with running balances, immutable transfers, holds.
 -- Every transfer debits one account and credits another of the same currency; balances are the sums of
 -- the transfers, kept on the account row and updated in the transaction that writes the transfers.
+-- Transfers carry no foreign keys to accounts or holds: the service reads and locks every account (and hold)
+-- a transfer names in the same transaction before writing it, accounts are never deleted, and a foreign-key
+-- check per row would cost a quarter of the database's CPU on the batched path (measured).
+-- ledger.reconcile() recomputes every balance from the transfers.
 
 CREATE TABLE ledger_accounts (
   id text PRIMARY KEY,                                   -- lac_…
@@ -27,7 +31,7 @@ CREATE TABLE ledger_accounts (
     OR debits_posted + debits_pending <= credits_posted + CASE WHEN allow_overdraft THEN overdraft_limit ELSE 0 END),
   CONSTRAINT ledger_accounts_credit_limit CHECK (NOT credits_must_not_exceed_debits
     OR credits_posted + credits_pending <= debits_posted)
-);
+) WITH (fillfactor = 75); -- room on each page: balance updates stay HOT (no index writes)
 CREATE INDEX ledger_accounts_owner_idx ON ledger_accounts (owner_id, owner_type);
 CREATE INDEX ledger_accounts_code_idx ON ledger_accounts (code, currency);
 
@@ -35,14 +39,14 @@ CREATE TABLE ledger_transfers (
   id text PRIMARY KEY,                                   -- ltr_…
   client_id text NOT NULL,                               -- the caller's idempotency id
   type text NOT NULL CHECK (type IN ('posted','pending','post_pending','void_pending','expire_pending')),
-  debit_account_id text NOT NULL REFERENCES ledger_accounts(id),
-  credit_account_id text NOT NULL REFERENCES ledger_accounts(id),
+  debit_account_id text NOT NULL,
+  credit_account_id text NOT NULL,
   amount bigint NOT NULL CHECK (amount > 0 AND amount <= 9007199254740991),
   currency text NOT NULL,
   kind text NOT NULL,
   description text NOT NULL,
   metadata jsonb,
-  pending_id text REFERENCES ledger_transfers(id),       -- post/void/expire: the hold they resolve
+  pending_id text,                                       -- post/void/expire: the hold they resolve (ltr_ id)
   timeout_seconds integer,                               -- pending: how long the hold lives
   expires_at timestamptz,                                -- pending: when the sweep releases it
   link_id text,                                          -- legs of one linked (all-or-nothing) group share it
