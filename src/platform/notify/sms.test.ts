@@ -118,7 +118,7 @@ test('the sms.send job: queued in a transaction with the number and text encrypt
   assert.ok(final instanceof JobFailure);
   assert.equal(final.retryable, false);
   mode = 'overloaded';
-  const again = await runJob(smsJobHandler(twilio(), cipher), asJob(jobs[0].payload)).catch((e) => e);
+  const again = await runJob(smsJobHandler(twilio(), cipher), asJob(jobs[0].payload)).catch((e: JobFailure) => e) as JobFailure;
   assert.equal(again.retryable, true);
 
   // through the dev outbox: stored encrypted, listed decrypted for the console
@@ -130,7 +130,7 @@ test('the sms.send job: queued in a transaction with the number and text encrypt
   const listed = await listSmsOutbox(db, cipher);
   assert.deepEqual(listed.map((m) => [m.to, m.body]), [['+4915123456789', '654321 is your code']]);
 
-  const malformed = await runJob(smsJobHandler(outbox, cipher), asJob({})).catch((e) => e);
+  const malformed = await runJob(smsJobHandler(outbox, cipher), asJob({})).catch((e: JobFailure) => e) as JobFailure;
   assert.equal(malformed.retryable, false);
 });
 
