@@ -83,10 +83,11 @@ export function createIpBlocks(deps: { db: Db; clock: Clock; log: Logger }) {
     isBlocked(ip: string, cls: RouteClass): boolean {
       if (rows.length === 0) return false;
       if (clock.now().getTime() >= nextExpiry) rebuild(clock.now().getTime());
-      const addr = normalizeIp(ip);
-      const family = addr ? familyOf(addr) : null;
-      if (!addr || !family) return false;
-      return lists[cls].check(addr, family === 6 ? 'ipv6' : 'ipv4');
+      // BlockList matches IPv4-mapped IPv6 ('::ffff:203.0.113.9') against IPv4 rules itself: no parsing here
+      if (!ip) return false;
+      const addr = ip.includes('%') ? ip.slice(0, ip.indexOf('%')) : ip;
+      const family = familyOf(addr);
+      return family !== null && lists[cls].check(addr, family === 6 ? 'ipv6' : 'ipv4');
     },
 
     /** How many blocks this node enforces right now. */

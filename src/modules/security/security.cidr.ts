@@ -120,8 +120,7 @@ export function parseCidr(input: string): Cidr {
 
 /** The subnet a client address belongs to for flood counting: /24 (IPv4) or /64 (IPv6). */
 export function subnetOf(ip: string): string | null {
-  const v4 = parseV4(ip);
-  if (v4) return `${v4[0]}.${v4[1]}.${v4[2]}.0/24`;
+  if (isIPv4(ip)) return `${ip.slice(0, ip.lastIndexOf('.'))}.0/24`;
   const v6 = parseV6(ip);
   if (v6) return `${formatV6([v6[0], v6[1], v6[2], v6[3], 0, 0, 0, 0])}/64`;
   return null;

@@ -104,11 +104,13 @@ export interface SecurityMonitorOptions {
 }
 
 interface Sample { at: string; kind: SecuritySignalKind; ip?: string; customerId?: string; subject?: string; details?: Record<string, string | number | boolean> }
+/** A sample as recorded (rendered into evidence only when written: no formatting on the hot path). */
+interface RawSample { atMs: number; s: SecuritySignal; ip: string | null }
 
 /** A detector's counter for one key; low-volume detectors also keep what came before the threshold was crossed. */
 interface Counter {
   c: SlidingCounter;
-  pre?: Sample[];
+  pre?: RawSample[];
   seen?: Set<string>;
 }
 
@@ -123,7 +125,10 @@ interface Open {
   flushed: number;
   firstMs: number;
   lastMs: number;
-  samples: Sample[];
+  /** The first SAMPLE_HEAD samples, then the latest SAMPLE_TAIL in a ring. */
+  head: RawSample[];
+  tail: RawSample[];
+  tailNext: number;
   distinct: Set<string>;
   distinctOverflow: boolean;
   eventId: string | null;
@@ -176,13 +181,12 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
   const blocks = opts.blocks ?? createIpBlocks({ db, clock, log });
 
   const detectors: DetectorSpec[] = DEFAULT_DETECTORS.map((d) => ({ ...d, ...(opts.detectors?.[d.name] ?? {}) })).filter((d) => d.enabled !== false);
-  const bySignal = new Map<SecuritySignalKind, Array<{ det: DetectorSpec; counters: BoundedMap<string, Counter> }>>();
-  for (const det of detectors) {
-    const list = bySignal.get(det.signal) ?? [];
-    list.push({ det, counters: new BoundedMap(maxKeys) });
-    bySignal.set(det.signal, list);
-  }
-  const open = new Map<string, Open>();
+  /** Per detector: counters and open detections, both keyed by the counted value (no string building per signal). */
+  interface Slot { det: DetectorSpec; counters: BoundedMap<string, Counter>; open: Map<string, Open> }
+  const slots: Slot[] = detectors.map((det) => ({ det, counters: new BoundedMap<string, Counter>(maxKeys), open: new Map<string, Open>() }));
+  const bySignal = new Map<SecuritySignalKind, Slot[]>();
+  for (const slot of slots) bySignal.set(slot.det.signal, [...(bySignal.get(slot.det.signal) ?? []), slot]);
+  let openCount = 0;
   const stats = { signals: 0, droppedSignals: 0, blockedRequests: 0, detections: 0, droppedDetections: 0, writeErrors: 0, eventsWritten: 0 };
 
   let timer: NodeJS.Timeout | null = null;
@@ -192,17 +196,34 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
   let again = false;
   let stopped = false;
 
-  function keyOf(det: DetectorSpec, ip: string | null, subnet: string | null, s: SecuritySignal): string | null {
-    switch (det.by) {
-      case 'ip': return ip ? `ip:${ip}` : null;
-      case 'subnet': return subnet ? `subnet:${subnet}` : null;
-      case 'customer': return s.customerId ? `customer:${s.customerId}` : null;
-      case 'subject': return s.subject ? `subject:${String(s.subject).slice(0, 200)}` : null;
-      case 'customer_or_subject': return s.customerId ? `customer:${s.customerId}` : s.subject ? `subject:${String(s.subject).slice(0, 200)}` : null;
+  /** Client address → canonical form and subnet, cached (a flood repeats the same few addresses). */
+  const addrCache = new Map<string, { ip: string | null; subnet: string | null }>();
+  function addressOf(raw: string | undefined): { ip: string | null; subnet: string | null } {
+    if (!raw) return { ip: null, subnet: null };
+    let a = addrCache.get(raw);
+    if (!a) {
+      const ip = normalizeIp(raw);
+      a = { ip, subnet: ip ? subnetOf(ip) : null };
+      if (addrCache.size >= 50_000) addrCache.clear();
+      addrCache.set(raw, a);
     }
+    return a;
   }
 
-  function sampleOf(s: SecuritySignal, atMs: number, ip: string | null): Sample {
+  /** The value a detector counts this signal by (null: the signal does not name it). */
+  function keyOf(det: DetectorSpec, ip: string | null, subnet: string | null, s: SecuritySignal): string | null {
+    switch (det.by) {
+      case 'ip': return ip;
+      case 'subnet': return subnet;
+      case 'customer': return s.customerId ? String(s.customerId).slice(0, 64) : null;
+      case 'subject': return s.subject ? String(s.subject).slice(0, 200) : null;
+      case 'customer_or_subject': return s.customerId ? `customer:${String(s.customerId).slice(0, 64)}` : s.subject ? `subject:${String(s.subject).slice(0, 200)}` : null;
+    }
+  }
+  /** The event's source: what was counted, e.g. 'ip:203.0.113.5', 'customer:cus_…'. */
+  const sourceOf = (det: DetectorSpec, key: string) => (det.by === 'customer_or_subject' ? key : `${det.by}:${key}`);
+
+  function render({ s, atMs, ip }: RawSample): Sample {
     const out: Sample = { at: new Date(atMs).toISOString(), kind: s.kind };
     if (ip) out.ip = ip;
     if (s.customerId) out.customerId = String(s.customerId).slice(0, 64);
@@ -213,11 +234,11 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
   }
 
   function note(o: Open, s: SecuritySignal, atMs: number, ip: string | null) {
-    const sample = sampleOf(s, atMs, ip);
-    if (o.samples.length < SAMPLE_HEAD + SAMPLE_TAIL) o.samples.push(sample);
+    const sample = { atMs, s, ip };
+    if (o.head.length < SAMPLE_HEAD) o.head.push(sample);
     else {
-      o.samples.splice(SAMPLE_HEAD, 1); // keep the first few and the latest few
-      o.samples.push(sample);
+      o.tail[o.tailNext] = sample;
+      o.tailNext = (o.tailNext + 1) % SAMPLE_TAIL;
     }
     const dv = distinctValue(o.det, s, ip);
     if (dv) {
@@ -238,13 +259,11 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
     const dets = bySignal.get(s.kind);
     if (!dets) return;
     const atMs = (s.at instanceof Date && !Number.isNaN(s.at.getTime()) ? s.at : clock.now()).getTime();
-    const ip = normalizeIp(s.ip);
-    const subnet = ip ? subnetOf(ip) : null;
-    for (const { det, counters } of dets) {
+    const { ip, subnet } = addressOf(s.ip);
+    for (const { det, counters, open } of dets) {
       const key = keyOf(det, ip, subnet, s);
       if (!key) continue;
-      const openKey = `${det.name}|${key}`;
-      const o = open.get(openKey);
+      const o = open.get(key);
       if (o && atMs - o.lastMs <= det.windowMs) {
         // the pattern goes on: one event, updated
         o.count++;
@@ -258,28 +277,30 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
       if (entry.pre && counter.total > 0 && atMs - counter.lastAt > det.windowMs) { entry.pre = []; entry.seen = new Set(); }
       const n = counter.add(atMs);
       if (entry.pre && n < det.threshold) {
-        if (entry.pre.length < SAMPLE_HEAD) entry.pre.push(sampleOf(s, atMs, ip));
+        if (entry.pre.length < SAMPLE_HEAD) entry.pre.push({ atMs, s, ip });
         const dv = distinctValue(det, s, ip);
         if (dv && entry.seen!.size < DISTINCT_CAP) entry.seen!.add(dv);
       }
       if (n < det.threshold) continue;
       if (o) {
         if (o.dirty || !o.eventId) continue; // the previous run is not written yet: it will close after its write
-        open.delete(openKey);
+        open.delete(key);
+        openCount--;
       }
-      if (open.size >= maxOpen) {
+      if (openCount >= maxOpen) {
         stats.droppedDetections++;
         continue;
       }
       const fresh: Open = {
-        det, source: key, ip: det.by === 'subnet' ? null : ip, subnet, customerId: s.customerId ? String(s.customerId).slice(0, 64) : null,
+        det, source: sourceOf(det, key), ip: det.by === 'subnet' ? null : ip, subnet, customerId: s.customerId ? String(s.customerId).slice(0, 64) : null,
         subject: s.subject ? String(s.subject).slice(0, 200) : null, count: n, flushed: 0,
         firstMs: Math.max(counter.firstAt, atMs - det.windowMs), lastMs: atMs,
-        samples: entry.pre ?? [], distinct: entry.seen ?? new Set(), distinctOverflow: false, eventId: null, blockId: null, dirty: true,
+        head: entry.pre ?? [], tail: [], tailNext: 0, distinct: entry.seen ?? new Set(), distinctOverflow: false, eventId: null, blockId: null, dirty: true,
       };
       if (entry.pre) { entry.pre = []; entry.seen = new Set(); }
       note(fresh, s, atMs, ip);
-      open.set(openKey, fresh);
+      open.set(key, fresh);
+      openCount++;
       stats.detections++;
       scheduleSoon();
     }
@@ -291,7 +312,7 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
       detector: det.name, countedBy: det.by, count: o.count, threshold: det.threshold, windowSeconds: det.windowMs / 1000,
       firstSeenAt: new Date(o.firstMs).toISOString(), lastSeenAt: new Date(o.lastMs).toISOString(),
       ...(det.distinct ? { [det.distinct === 'ip' ? 'distinctIps' : 'distinctSubjects']: o.distinct.size, ...(o.distinctOverflow ? { distinctCapped: true } : {}) } : {}),
-      samples: o.samples,
+      samples: [...o.head, ...o.tail.slice(o.tailNext), ...o.tail.slice(0, o.tailNext)].map(render),
     };
   }
 
@@ -355,12 +376,17 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
 
   async function flushOnce(): Promise<void> {
     const nowMs = clock.now().getTime();
-    for (const [k, o] of open) {
-      if (o.dirty) await write(o);
-      // closed: nothing new for a whole window and everything written
-      if (!o.dirty && o.eventId && nowMs - o.lastMs > o.det.windowMs) open.delete(k);
+    for (const { det, counters, open } of slots) {
+      for (const [k, o] of open) {
+        if (o.dirty) await write(o);
+        // closed: nothing new for a whole window and everything written
+        if (!o.dirty && o.eventId && nowMs - o.lastMs > det.windowMs && open.get(k) === o) {
+          open.delete(k);
+          openCount--;
+        }
+      }
+      counters.sweep((e) => nowMs - e.c.lastAt > det.windowMs);
     }
-    for (const list of bySignal.values()) for (const { det, counters } of list) counters.sweep((e) => nowMs - e.c.lastAt > det.windowMs);
   }
 
   const monitor = {
@@ -412,8 +438,8 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
     stats() {
       let counters = 0;
       let evicted = 0;
-      for (const list of bySignal.values()) for (const { counters: c } of list) { counters += c.size; evicted += c.evicted; }
-      return { ...stats, counters, evictedCounters: evicted, open: open.size, activeBlocks: blocks.activeCount };
+      for (const { counters: c } of slots) { counters += c.size; evicted += c.evicted; }
+      return { ...stats, counters, evictedCounters: evicted, open: openCount, activeBlocks: blocks.activeCount };
     },
 
     detectors: detectors as readonly DetectorSpec[],

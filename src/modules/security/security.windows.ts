@@ -42,12 +42,14 @@ export class SlidingCounter {
 }
 
 /**
- * A Map that keeps at most `max` entries, least recently touched first: touching moves an entry to the
- * back, inserting past the cap drops the front (the key idle for longest). Iteration order is touch order,
- * so idle entries are swept from the front without scanning the rest.
+ * A Map that keeps at most `max` entries, roughly least recently touched first: inserting past the cap drops
+ * the front. Touching an entry moves it to the back only when it has drifted into the older half (a Map
+ * delete + set on every touch costs more than the rest of the counting), so the order is approximate LRU and
+ * a key busy all the time is never the one evicted. Idle entries are swept from the front.
  */
 export class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
+  private readonly map = new Map<K, { v: V; seq: number }>();
+  private seq = 0;
   evicted = 0;
 
   constructor(readonly max: number) {}
@@ -56,15 +58,17 @@ export class BoundedMap<K, V> {
     return this.map.size;
   }
 
-  /** The entry (moved to the back), or the one `make()` creates. */
+  /** The entry, or the one `make()` creates. */
   touch(key: K, make: () => V): V {
-    let v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-      return v;
+    const e = this.map.get(key);
+    if (e !== undefined) {
+      if (this.seq - e.seq > this.max >> 1) {
+        this.map.delete(key);
+        e.seq = ++this.seq;
+        this.map.set(key, e);
+      }
+      return e.v;
     }
-    v = make();
     if (this.map.size >= this.max) {
       const oldest = this.map.keys().next();
       if (!oldest.done) {
@@ -72,12 +76,13 @@ export class BoundedMap<K, V> {
         this.evicted++;
       }
     }
-    this.map.set(key, v);
+    const v = make();
+    this.map.set(key, { v, seq: ++this.seq });
     return v;
   }
 
   get(key: K): V | undefined {
-    return this.map.get(key);
+    return this.map.get(key)?.v;
   }
 
   delete(key: K): boolean {
@@ -91,15 +96,11 @@ export class BoundedMap<K, V> {
   sweep(idle: (v: V) => boolean, limit = 10_000): number {
     let n = 0;
     let checked = 0;
-    for (const [k, v] of this.map) {
-      if (checked++ >= limit || !idle(v)) break;
+    for (const [k, e] of this.map) {
+      if (checked++ >= limit || !idle(e.v)) break;
       this.map.delete(k);
       n++;
     }
     return n;
-  }
-
-  values(): IterableIterator<V> {
-    return this.map.values();
   }
 }
