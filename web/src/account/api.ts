@@ -215,7 +215,7 @@ export const getTopup = (id: string, signal?: AbortSignal) => call<Topup>('GET',
 
 export interface Bill {
   id: string;
-  contractId: string;
+  contractId: string | null;
   description: string;
   amount: Money;
   dueDate: string;
@@ -224,24 +224,32 @@ export interface Bill {
 
 export interface BillPaymentResult {
   id: string;
-  status: 'queued' | 'posted' | (string & {});
+  status: 'queued' | 'posted' | 'awaiting_payment' | (string & {});
   transactionId: string | null;
+  /** Paying by card: the gateway's page to send the customer to. */
+  payment?: { id: string; checkoutUrl: string };
 }
 
-/** A row of GET /v1/me/bill-payments (fields beyond id/status are shown when present). */
+export type BillPaymentStatus = 'awaiting_payment' | 'queued' | 'posted' | 'refunded' | 'failed';
+
+/** A row of GET /v1/me/bill-payments. */
 export interface BillPayment {
   id: string;
-  status: string;
-  billId?: string;
-  description?: string;
-  amount?: Money;
-  transactionId?: string | null;
-  createdAt?: string;
-  postedAt?: string | null;
+  billId: string;
+  description: string;
+  amount: Money;
+  method: 'wallet' | 'gateway';
+  status: BillPaymentStatus | (string & {});
+  transactionId: string | null;
+  refundTransactionId: string | null;
+  payment?: { id: string; checkoutUrl: string };
+  createdAt: string;
 }
 
 export const listBills = (status: 'open' | 'paid') => call<{ data: Bill[] }>('GET', `/v1/me/bills${qs({ status })}`);
-export const payBill = (id: string) => call<BillPaymentResult>('POST', `/v1/me/bills/${enc(id)}/pay`, { method: 'wallet' });
+/** From the wallet, or by card through a gateway (the answer then carries the gateway's checkout page). */
+export const payBill = (id: string, how: 'wallet' | 'card' = 'wallet') =>
+  call<BillPaymentResult>('POST', `/v1/me/bills/${enc(id)}/pay`, how === 'wallet' ? { method: 'wallet' } : { method: 'gateway', gateway: 'sandbox' });
 export const listBillPayments = () => call<{ data: BillPayment[] }>('GET', '/v1/me/bill-payments');
 
 // ---------- feedback ----------

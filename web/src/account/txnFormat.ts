@@ -7,14 +7,27 @@ const KINDS: Record<string, string> = {
   bill: 'Bill payment',
   refund: 'Refund',
   transfer: 'Transfer',
-  card: 'Card payment',
-  card_authorization: 'Card payment',
+  payment: 'Payment',
+  card_hold: 'Card payment (reserved)',
+  card_settlement: 'Card payment',
   fee: 'Fee',
   correction: 'Correction',
+  payout: 'Payout',
+  chargeback: 'Chargeback',
+  reversal: 'Reversal',
+  interest: 'Interest',
+  adjustment: 'Adjustment',
 };
 
-/** Kinds the history filter offers (the server accepts any kind string; these are the ones customers see). */
-export const FILTER_KINDS = ['topup', 'bill_payment', 'refund', 'transfer', 'card'] as const;
+/** What the history filter offers: a label and the ledger kinds it covers (the API takes them comma-separated). */
+export const FILTER_KINDS: ReadonlyArray<{ value: string; label: string }> = [
+  { value: 'topup', label: 'Top-ups' },
+  { value: 'bill_payment', label: 'Bill payments' },
+  { value: 'refund,reversal,chargeback', label: 'Refunds' },
+  { value: 'transfer', label: 'Transfers' },
+  { value: 'card_hold,card_settlement', label: 'Card payments' },
+  { value: 'payment,fee,payout,interest,adjustment,correction', label: 'Other' },
+];
 
 export function kindLabel(kind: string): string {
   return KINDS[kind] ?? humanize(kind);

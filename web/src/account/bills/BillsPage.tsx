@@ -3,7 +3,7 @@ import { ApiError } from '../../api.ts';
 import { useSearch, navigate } from '../../router.tsx';
 import { ErrorNotice, Notice } from '../../ui/Notice.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
-import { listBillPayments, listBills, type BillPaymentResult } from '../api.ts';
+import { listAccounts, listBillPayments, listBills, type BillPaymentResult } from '../api.ts';
 import { BillItem } from './BillItem.tsx';
 import { BillPayments } from './BillPayments.tsx';
 
@@ -26,7 +26,18 @@ export function BillsPage() {
   const tab = useSearch().get('status') === 'paid' ? 'paid' : 'open';
   const bills = useLoad(() => listBills(tab).then((r) => r.data), [tab]);
   const payments = useLoad(() => listBillPayments().then((r) => r.data), []);
+  const accounts = useLoad(() => listAccounts().then((r) => r.data), []);
   const [paid, setPaid] = useState<BillPaymentResult | null>(null);
+  const waiting = payments.data?.some((p) => p.status === 'queued' || p.status === 'awaiting_payment') ?? false;
+  const { reload: reloadPayments } = payments;
+  const { reload: reloadBills } = bills;
+
+  // while a payment waits for the company's system (or the card), keep its state (and the lists) current
+  useEffect(() => {
+    if (!waiting) return;
+    const t = window.setInterval(() => { void reloadPayments(); }, 4000);
+    return () => { window.clearInterval(t); void reloadBills(); };
+  }, [waiting, reloadPayments, reloadBills]);
 
   useEffect(() => {
     document.title = 'Bills · Tollgate';
@@ -36,7 +47,9 @@ export function BillsPage() {
     setPaid(r);
     void bills.reload();
     void payments.reload();
+    void accounts.reload();
   }
+  const wallet = accounts.data?.find((a) => a.currency === bills.data?.[0]?.amount.currency) ?? accounts.data?.[0];
 
   return (
     <div className="stack" data-testid="bills-page">
@@ -67,7 +80,7 @@ export function BillsPage() {
         <p className="card muted empty" data-testid="no-bills">{tab === 'open' ? 'Nothing to pay. You are all set.' : 'No paid bills yet.'}</p>
       ) : (
         <ul className="plain-list stack-tight" data-testid="bills-list">
-          {bills.data.map((b) => <BillItem key={b.id} bill={b} onPaid={onPaid} />)}
+          {bills.data.map((b) => <BillItem key={b.id} bill={b} onPaid={onPaid} balance={wallet && wallet.currency === b.amount.currency ? wallet.available.amount : null} />)}
         </ul>
       )}
       <section className="card stack-tight" aria-labelledby="bp-title">

@@ -7,10 +7,10 @@ import type { Account } from '../api.ts';
 export function BalanceCard({ account }: { account: Account }) {
   const reserved = account.pending.amount !== 0;
   return (
-    <section className="card balance-card" aria-label={`${account.currency} wallet`} data-testid="balance-card" data-account={account.id}>
+    <section className="card balance-card" aria-label={`${account.currency} wallet`} data-testid="balance-card" data-account={account.id} data-account-status={account.status}>
       <div className="balance-head">
         <span className="muted small">Balance · {account.currency}</span>
-        <StatusBadge status={account.status} testId="account-status" label={account.status === 'active' ? 'Active' : undefined} />
+        <StatusBadge status={account.status === 'open' ? 'done' : 'cancelled'} testId="account-status" label={account.status === 'open' ? 'Active' : 'Closed'} />
       </div>
       <p className="balance-amount" data-testid="balance">{formatMoney(account.balance)}</p>
       <dl className="balance-parts">

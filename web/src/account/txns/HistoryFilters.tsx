@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { parseMajor } from '../../format.ts';
-import { FILTER_KINDS, kindLabel } from '../txnFormat.ts';
+import { FILTER_KINDS } from '../txnFormat.ts';
 
 /** The history filters as the URL keeps them: dates as YYYY-MM-DD, amounts in major units as typed. */
 export interface FilterValues {
@@ -54,7 +54,7 @@ export function HistoryFilters({ value, currency, onApply }: { value: FilterValu
           <label htmlFor={`${id}-kind`}>Type</label>
           <select id={`${id}-kind`} value={f.kind} onChange={set('kind')} data-testid="filter-kind">
             <option value="">All types</option>
-            {FILTER_KINDS.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
+            {FILTER_KINDS.map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
           </select>
         </div>
         <div className="field">

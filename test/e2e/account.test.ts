@@ -1,0 +1,217 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { launch, skipBrowser as skip } from './browser.ts';
+
+// The customer's personal area (/account, issue 4): sign up with the texted code, log out, log in with password
+// + SMS code, top up through the sandbox's hosted page and watch the money arrive on a dashboard that stays open
+// (live, no reload), download the receipt PDF, pay a bill of the internal accounting system from the wallet and
+// find it in the history. Real Chromium, real server, real gateway page; SMS codes read from the dev outbox.
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const PASSWORD = 'blue harbour lantern 42';
+
+let t: TestApp;
+let browser: Browser;
+let context: BrowserContext;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  t = await startTestApp({ SMS_PROVIDER: 'outbox', WALLET_CURRENCY: 'USD' });
+  browser = await launch();
+  // a phone-sized screen: the personal area is mobile first
+  context = await browser.newContext({ userAgent: CHROME, viewport: { width: 390, height: 844 }, acceptDownloads: true });
+  context.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`)));
+});
+after(async () => { await context?.close(); await browser?.close(); await t?.close(); });
+
+const seenSms = new Set<string>();
+/** The newest code texted to `phone` not read before (the sms.send job writes it to the outbox). */
+async function smsCode(phone: string): Promise<string> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const r = await t.request('GET', '/v1/admin/sms-outbox?limit=200', { token: t.adminToken });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const m = (r.body.data as Array<{ id: string; to: string; body: string }>).find((x) => x.to === phone && !seenSms.has(x.id));
+    if (m) {
+      seenSms.add(m.id);
+      const code = /\b(\d{6})\b/.exec(m.body);
+      assert.ok(code, 'the text carries a 6-digit code');
+      return code[1];
+    }
+    await new Promise((r2) => setTimeout(r2, 100));
+  }
+  throw new Error(`no SMS to ${phone}`);
+}
+
+async function enterCode(page: Page, code: string) {
+  await page.getByTestId('code-input').fill(code);
+  await page.getByTestId('verify-button').click();
+}
+
+test('personal area: sign up, log in with password + SMS code, top up and see it arrive live, receipt PDF, pay a bill', { skip }, async () => {
+  const n = String(Date.now()).slice(-7);
+  const email = `pa.${n}@example.com`;
+  const phone = `+1555${n}`;
+  const page = await context.newPage();
+
+  // --- signed out: /account asks to log in; sign up from there ---
+  await page.goto(`${t.url}/account`);
+  await page.getByTestId('login-page').waitFor();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByTestId('signup-form').waitFor();
+  // the page checks what it can before asking the server
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-phone').fill('12345');
+  await page.getByTestId('signup-password').fill(PASSWORD);
+  await page.getByTestId('signup-submit').click();
+  await page.getByText('Enter the number with its country code').waitFor();
+  await page.getByTestId('signup-phone').fill(phone);
+  await page.getByTestId('signup-submit').click();
+
+  // --- the code texted to the phone, and where it went ---
+  await page.getByTestId('signup-code').waitFor();
+  const sentTo = await page.getByTestId('sms-sent-to').innerText();
+  assert.match(sentTo, new RegExp(`${phone.slice(-2)}\\b`), `the page says which number got the code: ${sentTo}`);
+  assert.ok(!sentTo.includes(phone), 'the number is masked');
+  await enterCode(page, await smsCode(phone));
+  await page.getByTestId('welcome-page').waitFor();
+  await page.getByTestId('totp-start').waitFor(); // stronger factors are offered
+  await page.getByTestId('welcome-continue').click();
+  await page.getByTestId('dashboard').waitFor();
+  await page.locator('[data-testid=balance-card][data-account-status=open]').waitFor();
+  assert.equal(await page.getByTestId('balance').innerText(), '$0');
+  await page.getByTestId('no-txns').waitFor();
+
+  // the session is an HttpOnly cookie: nothing readable by scripts, nothing in storage
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+
+  // --- log out, log in again: password, then the code texted at once ---
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-page').waitFor();
+  await page.getByTestId('login-name').fill(email);
+  await page.getByTestId('login-password').fill('not the password');
+  await page.getByTestId('login-submit').click();
+  assert.match(await page.getByTestId('auth-error').innerText(), /wrong login or password/i);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('login-second-factor').waitFor();
+  await page.getByTestId('sms-sent-to').waitFor();
+  const code = await smsCode(phone);
+  await enterCode(page, code === '000000' ? '999999' : '000000'); // a wrong code first
+  await page.getByTestId('auth-error').waitFor();
+  await enterCode(page, code);
+  await page.getByTestId('dashboard').waitFor();
+
+  // --- a second tab keeps the dashboard open; it must update by itself ---
+  const live = await context.newPage();
+  await live.goto(`${t.url}/account`);
+  await live.locator('[data-testid=live-status][data-status=live]').waitFor();
+  await live.getByTestId('no-txns').waitFor();
+  await live.evaluate(() => { (window as unknown as { __stayed: boolean }).__stayed = true; });
+
+  // --- top up $200 through the sandbox's hosted page ---
+  await page.getByTestId('nav-top-up').click();
+  await page.getByTestId('topup-amount').fill('200');
+  await page.getByTestId('topup-submit').click();
+  await page.waitForURL(/\/sandbox\/checkout\//);
+  await page.locator('#pay').click();
+  await page.waitForURL(/\/account\/topups\/top_/);
+  await page.getByTestId('topup-completed').waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('topup-completed').innerText(), /\$200 added to your wallet/);
+
+  // the open tab got the operation and the new balance without navigating or reloading
+  const row = live.locator('[data-testid=latest-txns] [data-testid=txn-row][data-kind=topup]');
+  await row.waitFor({ timeout: 20_000 });
+  assert.match(await row.getByTestId('txn-amount').innerText(), /\+\$200/);
+  assert.match((await row.getAttribute('class')) ?? '', /txn-new/, 'the new row is highlighted');
+  await live.locator('[data-testid=balance]', { hasText: '$200' }).waitFor();
+  assert.equal(await live.evaluate(() => (window as unknown as { __stayed?: boolean }).__stayed), true, 'the tab was not reloaded');
+  assert.equal(new URL(live.url()).pathname, '/account');
+
+  // --- the operation's page: receipt as a PDF ---
+  await page.getByTestId('topup-view-txn').click();
+  await page.getByTestId('transaction-page').waitFor();
+  await page.locator('[data-testid=txn-status][data-status=posted]').waitFor();
+  assert.match(await page.getByTestId('txn-detail-amount').innerText(), /\+\$200/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-pdf').click()]);
+  const file = await download.path();
+  const pdf = await readFile(file);
+  assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', 'the receipt is a real PDF');
+  assert.match(download.suggestedFilename(), /\.pdf$/);
+
+  // a comment on the operation
+  await page.getByTestId('comment-input').fill('Top-up for the October bills');
+  await page.getByTestId('comment-submit').click();
+  await page.getByTestId('comment').filter({ hasText: 'Top-up for the October bills' }).waitFor();
+
+  // --- pay an open bill from the wallet ---
+  await page.getByTestId('nav-bills').click();
+  await page.getByTestId('bills-list').waitFor({ timeout: 20_000 });
+  const bill = page.locator('[data-testid=bill][data-status=open]').first();
+  const billId = await bill.getAttribute('data-id');
+  const billAmount = (await bill.getByTestId('bill-amount').innerText()).trim();
+  await bill.getByTestId('bill-pay').click();
+  await bill.getByTestId('bill-pay-confirm').click();
+  await page.locator('[data-testid=bill-queued], [data-testid=bill-paid]').first().waitFor();
+  await page.locator(`[data-testid=bill-payment][data-bill="${billId}"]`).waitFor();
+
+  // the open tab sees the money leave, too
+  await live.locator('[data-testid=latest-txns] [data-testid=txn-row][data-kind=bill_payment]').waitFor({ timeout: 20_000 });
+
+  // --- and it is in the history (filtered to money out) ---
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-list').waitFor();
+  await page.getByTestId('filter-direction').selectOption('out');
+  await page.getByTestId('filter-apply').click();
+  await page.waitForURL(/direction=out/);
+  const paid = page.locator('[data-testid=history-list] [data-testid=txn-row][data-kind=bill_payment]');
+  await paid.waitFor();
+  assert.equal(await page.locator('[data-testid=history-list] [data-testid=txn-row][data-kind=topup]').count(), 0, 'the filter leaves money in out');
+  assert.equal((await paid.getByTestId('txn-amount').innerText()).replace(/\s/g, '').replace('Paid', ''), `−${billAmount}`.replace(/\s/g, ''));
+
+  // the internal system got the payment (posted once the outbox delivers it)
+  const until = Date.now() + 20_000;
+  let status = '';
+  while (Date.now() < until) {
+    const r = await page.evaluate(async () => (await fetch('/v1/me/bill-payments')).json());
+    status = (r.data as Array<{ billId: string; status: string }>).find((p) => p.billId === billId)?.status ?? '';
+    if (status === 'posted') break;
+    await new Promise((r2) => setTimeout(r2, 200));
+  }
+  assert.equal(status, 'posted');
+
+  // the books balance
+  const tb = await t.request('GET', '/v1/admin/ledger/trial-balance', { token: t.adminToken });
+  assert.equal(tb.status, 200);
+  assert.equal(tb.body.balanced, true);
+  assert.deepEqual(pageErrors, []);
+  await live.close();
+  await page.close();
+});
+
+test('personal area: an unknown page and an operation of nobody answer in words, not a blank page', { skip }, async () => {
+  const n = String(Date.now() + 1).slice(-7);
+  const r = await t.request('POST', '/v1/auth/signup', { body: { email: `pa2.${n}@example.com`, phone: `+1556${n}`, password: PASSWORD } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const other = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 } }); // no session yet
+  other.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`)));
+  const page = await other.newPage();
+  await page.goto(`${t.url}/account/login`);
+  await page.getByTestId('login-name').fill(`pa2.${n}@example.com`);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  // sign-up never finished: logging in texts the sign-up code to finish it
+  await page.getByTestId('sms-sent-to').waitFor();
+  await enterCode(page, await smsCode(`+1556${n}`));
+  await page.getByTestId('dashboard').waitFor();
+  await page.goto(`${t.url}/account/transactions/ltr_00000000000000000000000000`);
+  await page.getByTestId('txn-not-found').waitFor();
+  await page.goto(`${t.url}/account/nothing-here`);
+  await page.getByTestId('account-not-found').waitFor();
+  assert.deepEqual(pageErrors, []);
+  await other.close();
+});
