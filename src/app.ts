@@ -42,6 +42,7 @@ import { createInternalAccountingSystem, type InternalAccountingSystem } from '.
 import { createGateway, HttpAccountingConnector, createBillPostingsService, gatewayRoutes, BILL_POSTINGS_QUEUE, BILL_POSTING_JOB, type Gateway, type AccountingConnector, type BillPostingsService } from './modules/gateway/index.ts';
 import { createSecurityMonitor, securityRoutes, installSecurityHook } from './modules/security/index.ts';
 import { createCustomersService, customersRoutes, customersAdminRoutes, deriveCustomerKeys } from './modules/customers/index.ts';
+import { createPersonalAreaService, personalAreaRoutes, personalAreaAdminRoutes, type PersonalAreaService } from './modules/personal-area/index.ts';
 import { createSmsSender, smsJobHandler, SMS_JOB } from './platform/notify/sms.ts';
 import { DemoPlatformDirectory, DemoPlatformApiTransfers } from './modules/platforms/demo.ts';
 import { DemoPlatformBrowserTransfers } from './modules/platforms/demo-browser.ts';
@@ -67,7 +68,7 @@ export interface Tollgate {
   /** Graceful stop: stop claiming jobs, finish in-flight work, close the server and the database. */
   close(): Promise<void>;
   /** The module services (the CLI, benchmarks and tests drive use cases directly). */
-  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService>; ledger: ReturnType<typeof createLedgerService>; gateway: Gateway; accounting: AccountingConnector; billPostings: BillPostingsService; internalAccounting: InternalAccountingSystem; security: ReturnType<typeof createSecurityMonitor>; customers: ReturnType<typeof createCustomersService> };
+  services: { staff: ReturnType<typeof createStaffService>; catalog: ReturnType<typeof createCatalogService>; orders: ReturnType<typeof createOrdersService>; payments: ReturnType<typeof createPaymentsService>; fulfilment: ReturnType<typeof createFulfilmentService>; automation: ReturnType<typeof createAutomationService>; blacklist: ReturnType<typeof createBlacklistService>; risk: ReturnType<typeof createRiskService>; rules: ReturnType<typeof createRulesService>; lists: ReturnType<typeof createListsService>; cards: ReturnType<typeof createCardsService>; ledger: ReturnType<typeof createLedgerService>; gateway: Gateway; accounting: AccountingConnector; billPostings: BillPostingsService; internalAccounting: InternalAccountingSystem; security: ReturnType<typeof createSecurityMonitor>; customers: ReturnType<typeof createCustomersService>; personalArea: PersonalAreaService };
   /** Present on first start of an empty database when no ADMIN_PASSWORD was given. */
   generatedAdmin: { email: string; password?: string } | null;
 }
@@ -152,6 +153,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     redisUrl: config.redisUrl, wake: () => worker.wake(), secureCookies: publicUrl.protocol === 'https:',
   });
   const internalAccounting = createInternalAccountingSystem({ db, apiKey: secrets.internalSystemApiKey, currency: config.personalArea.walletCurrency, cipher });
+  // the personal area: wallet on sign-up, top-ups, bills through the guarded gateway, receipts, feedback, live updates
+  const personalArea = createPersonalAreaService({
+    db, log, clock: ctx.clock, cipher, events, security, ledger, customers, payments, gateway, accounting, billPostings,
+    encryptionKey: secrets.encryptionKey, wake: () => worker.wake(),
+    settings: { ...config.personalArea, publicUrl: config.publicUrl },
+  });
 
   // --- jobs ---
   for (const action of ['capture', 'void', 'refund']) worker.register(`payments.${action}`, (job) => payments.runAction(job), (job, err) => payments.onActionDead(job, err));
@@ -241,6 +248,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(securityRoutes(security, guards));
   await app.register(customersRoutes(customers));
   await app.register(customersAdminRoutes(customers, guards));
+  await app.register(personalAreaRoutes(personalArea, customers));
+  await app.register(personalAreaAdminRoutes(personalArea, guards));
 
   // --- the stand-ins for outside services, served by the same process for `npm start` ---
   await app.register(demoPlatformPlugin({ db, partnerKey: secrets.demoPlatformPartnerKey, sellerPassword: secrets.demoSellerPassword }), { prefix: '/demo-platform' });
@@ -260,6 +269,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     app.get('/orders/*', { schema: { hide: true } }, spa as never);
     app.get('/console', { schema: { hide: true } }, spa as never);
     app.get('/console/*', { schema: { hide: true } }, spa as never);
+    app.get('/account', { schema: { hide: true } }, spa as never);
+    app.get('/account/*', { schema: { hide: true } }, spa as never);
   }
 
   let timers: NodeJS.Timeout[] = [];
@@ -278,7 +289,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return {
     app, ctx, generatedAdmin,
-    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards, ledger, security, gateway, accounting, billPostings, internalAccounting, customers },
+    services: { staff, catalog, orders, payments, fulfilment, automation, blacklist, risk, rules, lists, cards, ledger, security, gateway, accounting, billPostings, internalAccounting, customers, personalArea },
     startBackground() {
       if (config.workers.enabled) worker.start();
       security.start();
@@ -304,6 +315,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await sandbox.stop();
       await app.close();
       await security.stop(); // writes the detections still pending
+      await personalArea.close(); // ends live streams, which would keep the server open
       await browserTransfers.close();
       await velocity.close();
       await gateway.close();
