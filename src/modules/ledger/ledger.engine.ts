@@ -38,7 +38,7 @@ export interface WorkingSet {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bad = (msg: string) => new AppError('validation_failed', msg);
 const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
-const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= max;
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= max && !v.includes('\u0000');
 
 /** Checks the shape of one leg (no database needed). Returns the first problem or null. */
 export function checkLeg(leg: AnyLeg, internal = false): AppError | null {
@@ -46,7 +46,9 @@ export function checkLeg(leg: AnyLeg, internal = false): AppError | null {
   if (typeof leg.id !== 'string' || !CLIENT_ID_PATTERN.test(leg.id)) return bad('id must be 1–128 characters of letters, digits, _ . : -');
   if (leg.metadata != null) {
     if (!isPlainObject(leg.metadata)) return bad(`${leg.id}: metadata must be an object`);
-    if (JSON.stringify(leg.metadata).length > MAX_METADATA_BYTES) return bad(`${leg.id}: metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+    const json = JSON.stringify(leg.metadata);
+    if (json.length > MAX_METADATA_BYTES) return bad(`${leg.id}: metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+    if (json.includes('\\u0000')) return bad(`${leg.id}: metadata may not contain NUL characters`);
   }
   const type = leg.type ?? 'posted';
   if (type === 'posted' || type === 'pending') {

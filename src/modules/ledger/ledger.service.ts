@@ -95,6 +95,15 @@ function decodeCursor(c: string): { at: Date; id: string } {
   return { at: new Date(Number(m[1])), id: m[2] };
 }
 
+/**
+ * An error caused by the data of some group (a constraint, a data exception, a raised exception): worth
+ * isolating. Anything else (connection lost, database shutting down) fails the whole batch at once.
+ */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|P0)/.test(code);
+}
+
 const publicOutcome = (o: TransferOutcome): TransferOutcome => (o.ok ? { ...o, transfers: o.transfers.map((t) => repo.stripLink(t as repo.StoredTransfer)) } : o);
 
 export function createLedgerService(deps: LedgerDeps) {
@@ -109,12 +118,12 @@ export function createLedgerService(deps: LedgerDeps) {
         return await db.tx((trx) => executeGroups(trx, groups, now ?? clock.now()));
       } catch (err) {
         if (isUniqueViolation(err) && attempt < 4) continue;
-        if (groups.length > 1) {
+        if (groups.length > 1 && isDataError(err)) {
           // Something no in-memory check foresaw: find the group that causes it, let the others through.
           const half = Math.ceil(groups.length / 2);
           return [...(await runBatch(groups.slice(0, half), now)), ...(await runBatch(groups.slice(half), now))];
         }
-        return [{ fatal: err }];
+        return groups.map(() => ({ fatal: err }));
       }
     }
   }

@@ -281,3 +281,42 @@ test('free text and ids survive the batched write exactly (quotes, backslashes, 
   assert.equal(back.clientId, legs[0].id);
   assert.equal((await f.ledger.getTransfer('NULL')).clientId, 'NULL');
 });
+
+test('a database error caused by one group of a batch fails that group only; an outage fails the batch at once', async () => {
+  const { createLedgerService } = await import('./index.ts');
+  let mode: 'poison' | 'down' = 'poison';
+  let attempts = 0;
+  // the same database, with a fault injected into the statement that writes transfers
+  const faulty = Object.create(f.db, {
+    tx: {
+      value: <T>(fn: (trx: import('../../platform/db/db.ts').Sql) => Promise<T>) => f.db.tx((trx) => {
+        attempts++;
+        return fn({
+          query: async (q: string, p?: unknown[]) => {
+            if (q.includes('INSERT INTO ledger_transfers')) {
+              if (mode === 'down') throw Object.assign(new Error('connection terminated'), {});
+              if (JSON.stringify(p).includes('poison')) throw Object.assign(new Error('violates check constraint'), { code: '23514' });
+            }
+            return trx.query(q, p) as never;
+          },
+        });
+      }),
+    },
+  });
+  const ledger = createLedgerService({ db: faulty, clock: f.clock });
+  const w = await fundedWallet(f.ledger, 1_000);
+  const shop = await wallet(f.ledger);
+  const legs = Array.from({ length: 8 }, (_, i) => move(w.id, shop.id, 10, i === 5 ? { description: 'poison' } : {}));
+  const results = await Promise.allSettled(legs.map((l) => ledger.transferOne(l)));
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  assert.equal((await f.ledger.balance(w.id)).posted, 1_000 - 70);
+  assert.equal(await exists(legs[5].id), false);
+
+  mode = 'down';
+  attempts = 0;
+  const down = await Promise.allSettled(Array.from({ length: 8 }, () => ledger.transferOne(move(w.id, shop.id, 1))));
+  assert.ok(down.every((r) => r.status === 'rejected' && /connection terminated/.test(String(r.reason))), JSON.stringify(down.map((r) => r.status === 'rejected' ? String(r.reason) : r.status)));
+  assert.equal(attempts, 1, 'one attempt for the whole batch');
+  assert.equal((await f.ledger.balance(w.id)).posted, 930);
+  assert.equal(await codeOf(f.ledger.transferOne(move(w.id, shop.id, 1, { description: 'nul \u0000 char' }))), 'validation_failed');
+});
