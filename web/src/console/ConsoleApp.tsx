@@ -4,6 +4,10 @@ import { Link, match, navigate, usePath } from '../router.tsx';
 import { AuditSection } from './AuditSection.tsx';
 import { BlacklistSection } from './BlacklistSection.tsx';
 import { CARDS_NAV, CARDS_PATHS, CardsConsole } from './cards/CardsConsole.tsx';
+import { CUSTOMERS_NAV, CUSTOMERS_PATHS, CustomersConsole } from './customers/CustomersConsole.tsx';
+import { FEEDBACK_NAV, FEEDBACK_PATHS, FeedbackConsole } from './feedback/FeedbackConsole.tsx';
+import { LEDGER_NAV, LEDGER_PATHS, LedgerConsole } from './ledger/LedgerConsole.tsx';
+import { SECURITY_NAV, SECURITY_PATHS, SecurityConsole } from './security/SecurityConsole.tsx';
 import { HeaderBar } from './HeaderBar.tsx';
 import { JobsSection } from './JobsSection.tsx';
 import { Login } from './Login.tsx';
@@ -38,6 +42,10 @@ export const NAV: NavItem[] = [
   { path: '/console/risk/lists', label: 'Lists', perm: 'risk:read', group: 'Risk' },
   { path: '/console/risk/settings', label: 'Risk settings', perm: 'risk:read', group: 'Risk' },
   ...CARDS_NAV,
+  ...CUSTOMERS_NAV,
+  ...FEEDBACK_NAV,
+  ...LEDGER_NAV,
+  ...SECURITY_NAV,
   { path: '/console/jobs', label: 'Jobs', perm: 'jobs:read' },
   { path: '/console/outbox', label: 'Outbox', perm: 'outbox:read' },
   { path: '/console/staff', label: 'Staff', perm: 'staff:manage' },
@@ -97,6 +105,14 @@ function ConsoleLayout({ session, onSignOut }: { session: StaffSession; onSignOu
     content = <RuleEditor key={params.id} id={params.id} canWrite={can(session, 'risk:write')} />;
   } else if (CARDS_PATHS.includes(section.path)) {
     content = <CardsConsole path={path} session={session} />;
+  } else if (CUSTOMERS_PATHS.includes(section.path)) {
+    content = <CustomersConsole path={path} session={session} />;
+  } else if (FEEDBACK_PATHS.includes(section.path)) {
+    content = <FeedbackConsole path={path} session={session} />;
+  } else if (LEDGER_PATHS.includes(section.path)) {
+    content = <LedgerConsole path={path} session={session} />;
+  } else if (SECURITY_PATHS.includes(section.path)) {
+    content = <SecurityConsole path={path} session={session} />;
   } else {
     switch (section.path) {
       case '/console/orders': content = <OrdersSection />; break;
