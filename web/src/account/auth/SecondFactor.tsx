@@ -92,7 +92,7 @@ export function SecondFactor({ challenge, onVerified, onRestart, submitLabel = '
         <form className="stack" onSubmit={submitCode} noValidate>
           {method === 'sms' && (
             <p className="notice notice-info" role="status" data-testid="sms-sent-to">
-              {resent ? 'A new code was sent' : 'We sent a code'} to <strong className="nowrap">{sentTo}</strong>. It works for 5 minutes.
+              <span>{resent ? 'A new code was sent' : 'We sent a code'} to <strong className="nowrap">{sentTo}</strong>. It works for 5 minutes.</span>
             </p>
           )}
           <CodeField

@@ -85,7 +85,7 @@ export function SignupPage() {
           hint="At least 10 characters. A phrase of a few words works well." error={errors.password} />
         {exists ? (
           <div className="notice notice-error" role="alert" data-testid="signup-exists">
-            An account with this e-mail address or phone number already exists. <Link to="/account/login">Log in instead</Link>
+            <span>An account with this e-mail address or phone number already exists. <Link to="/account/login">Log in instead</Link></span>
           </div>
         ) : (
           <AuthError error={error} />

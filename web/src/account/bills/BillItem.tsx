@@ -84,7 +84,7 @@ export function BillItem({ bill, balance, onPaid }: { bill: Bill; balance: numbe
       )}
       {poor ? (
         <div className="notice notice-error" role="alert" data-testid="bill-error" data-code="insufficient_funds">
-          Not enough money in your wallet for this bill. <Link to="/account/topup">Top up</Link> or pay by card.
+          <span>Not enough money in your wallet for this bill. <Link to="/account/topup">Top up</Link> or pay by card.</span>
         </div>
       ) : (
         <ErrorNotice error={error} testId="bill-error" />

@@ -35,7 +35,7 @@ export function NewFeedbackForm({ transactionId, onSent }: { transactionId: stri
       <h2 id={`${id}-h`}>Write to support</h2>
       {transactionId && (
         <p className="notice notice-info small" data-testid="feedback-about">
-          About operation <Link to={`/account/transactions/${encodeURIComponent(transactionId)}`} className="mono">{transactionId}</Link>
+          <span>About operation <Link to={`/account/transactions/${encodeURIComponent(transactionId)}`} className="mono">{transactionId}</Link></span>
         </p>
       )}
       <div className="field">
