@@ -134,7 +134,7 @@ export function internalAccountingRoutes(opts: InternalAccountingRoutesOptions):
       if (late > 0 && !admin(req)) await sleep(late);
       return payload;
     });
-    app.addHook('onClose', async () => outage.release());
+    app.addHook('preClose', async () => outage.release()); // before the server waits for in-flight calls
 
     app.post('/_admin/outage', {
       schema: {
