@@ -3,7 +3,7 @@
 // many transfers in flight (as many concurrent callers). p50/p99 are per transfer, submit → committed.
 // Run: npm run bench:ledger   → bench/RESULTS-ledger.md   (LEDGER_BENCH_SECONDS, LEDGER_BENCH_INFLIGHT, LEDGER_BENCH_BATCH)
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
@@ -24,7 +24,9 @@ const OUT = new URL('./RESULTS-ledger.md', import.meta.url);
 const uptime = () => execSync('uptime').toString().trim();
 const loadBefore = uptime();
 const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
-const db = await openDb({ databaseUrl: DB, schema, poolSize: 8 });
+const url = new URL(DB);
+url.searchParams.set('application_name', schema); // to find this run's PostgreSQL backends and read their CPU time
+const db = await openDb({ databaseUrl: url.toString(), schema, poolSize: 8 });
 await migrate(db);
 
 /** Counts transactions (= batches) and the legs in them. */
@@ -47,13 +49,26 @@ const t0 = performance.now();
 await Promise.all(ids.map((id) => ledger.transferOne(leg(gw.id, id, 1_000_000, 'topup'))));
 const fundSeconds = (performance.now() - t0) / 1000;
 
-interface Run { name: string; transfers: number; refused: number; seconds: number; tps: number; p50: number; p99: number; max: number; txs: number; legsPerTx: number }
+/** CPU time (ms) of this run's PostgreSQL backends, per pid (Linux schedstat: nanoseconds on CPU). */
+async function pgCpu(): Promise<Map<number, number>> {
+  const rows = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [schema]);
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    try { out.set(pid, Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6); } catch { /* gone */ }
+  }
+  return out;
+}
+const nodeCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+interface Run { pgCpuPer1000: number; nodeCpuPer1000: number; name: string; transfers: number; refused: number; seconds: number; tps: number; p50: number; p99: number; max: number; txs: number; legsPerTx: number }
 
 /** Closed loop: `inflight` callers, each submitting its next transfer when the previous one committed. */
 async function run(name: string, next: (i: number) => MoveLeg, seconds: number, inflight: number, submit: (l: MoveLeg) => Promise<unknown> = (l) => ledger.transferOne(l)): Promise<Run> {
   const lat: number[] = [];
   let done = 0, refused = 0, i = 0;
   const tx0 = txs;
+  const pg0 = await pgCpu();
+  const node0 = nodeCpu();
   const start = performance.now();
   const until = start + seconds * 1000;
   const caller = async () => {
@@ -66,9 +81,14 @@ async function run(name: string, next: (i: number) => MoveLeg, seconds: number, 
   };
   await Promise.all(Array.from({ length: inflight }, caller));
   const elapsed = (performance.now() - start) / 1000;
+  const nodeMs = nodeCpu() - node0;
+  const pg1 = await pgCpu();
+  let pgMs = 0;
+  for (const [pid, v] of pg1) pgMs += v - (pg0.get(pid) ?? v); // backends opened during the run are not counted (rare)
   const s = summary(lat);
   const n = txs - tx0;
-  return { name, transfers: done, refused, seconds: elapsed, tps: done / elapsed, p50: s.p50, p99: s.p99, max: s.max, txs: n, legsPerTx: (done + refused) / Math.max(1, n) };
+  const per = 1000 / Math.max(1, done + refused);
+  return { pgCpuPer1000: pgMs * per, nodeCpuPer1000: nodeMs * per, name, transfers: done, refused, seconds: elapsed, tps: done / elapsed, p50: s.p50, p99: s.p99, max: s.max, txs: n, legsPerTx: (done + refused) / Math.max(1, n) };
 }
 
 const rnd = (n: number) => Math.floor(Math.random() * n);
@@ -105,9 +125,13 @@ const lines = [
   `Group commit: up to ${MAX_BATCH} legs per transaction, ${MAX_INFLIGHT_TX} transactions in flight; closed loop with ${INFLIGHT} concurrent callers (each submits its next transfer when the previous one committed), ${SECONDS} s per scenario after a 2 s warm-up.`,
   `Every transfer is durable (committed) before its promise resolves. Targets: ≥ 10,000/s uniform over 10,000 accounts, ≥ 3,000/s on one hot account.`,
   '',
-  '| scenario | transfers/s | committed | refused | p50 ms | p99 ms | max ms | transactions | legs/transaction |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...runs.map((r) => `| ${r.name} | ${Math.round(r.tps)} | ${r.transfers} | ${r.refused} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.txs} | ${r.legsPerTx.toFixed(0)} |`),
+  '| scenario | transfers/s | committed | refused | p50 ms | p99 ms | max ms | transactions | legs/transaction | CPU ms per 1000: Node / PostgreSQL | 2-core capacity |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...runs.map((r) => `| ${r.name} | ${Math.round(r.tps)} | ${r.transfers} | ${r.refused} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.txs} | ${r.legsPerTx.toFixed(0)} | ${r.nodeCpuPer1000.toFixed(1)} / ${r.pgCpuPer1000.toFixed(1)} | ${Math.round(2_000_000 / (r.nodeCpuPer1000 + r.pgCpuPer1000))}/s |`),
+  '',
+  'CPU per 1000 transfers is measured, not inferred from wall time: Node = this process (ledger + load generator), PostgreSQL = the',
+  'run\'s backends (/proc/<pid>/schedstat; WAL writer and checkpointer not included). "2-core capacity" = 2 cores ÷ (Node + PostgreSQL CPU',
+  'per transfer): the rate both cores would sustain if nothing else ran — the wall-clock rate above is what was left over on a shared machine.',
   '',
   `Setup: ${ACCOUNTS} wallets funded with one top-up each from gateway_clearing (itself a hot account on every transfer): ${fundSeconds.toFixed(2)} s (${Math.round(ACCOUNTS / fundSeconds)}/s).`,
   `After the run: ${count} transfers; trial balance ${tb.balanced ? 'balanced' : 'NOT BALANCED'} (USD debits ${tb.currencies[0]?.debits} = credits ${tb.currencies[0]?.credits}); reconcile (every balance recomputed from the journal) found ${mismatches.length} mismatches in ${reconSeconds.toFixed(2)} s.`,

@@ -22,6 +22,8 @@
  *     transferOne(leg: Leg): Promise<Transfer>
  *     tryTransfer(legs): Promise<TransferOutcome>      the same, refusals as a value ({ ok: false, error, legIndex })
  *     transferIn(trx, legs): Promise<Transfer[]>       inside the caller's transaction (their change and the entry commit together)
+ *       - inside a transaction always use transferIn: transfer() commits in a transaction of its own, which would wait
+ *         for the caller's locks (PostgreSQL) or for the caller's transaction to end (PGlite: one connection) — forever
  *       - each leg has the caller's id: same id + same contents → the original transfers (no second effect);
  *         same id + other contents → AppError('transfer_id_reused')
  *       - refusals change nothing: insufficient_funds, limit_exceeded (overdraft / overflow), not_found (account or hold),
