@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, usePath } from '../router.tsx';
 import { useMe, useSession } from './session.tsx';
 
@@ -23,6 +23,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const path = usePath();
   const me = useMe();
   const { signOut } = useSession();
+  const nav = useRef<HTMLDivElement>(null);
+  // on a phone the tabs scroll sideways: keep the current one in view
+  useEffect(() => {
+    nav.current?.querySelector<HTMLElement>('a.active')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [path]);
   return (
     <div className="account">
       <header className="site-header">
@@ -35,7 +40,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <nav className="account-nav" aria-label="Personal area">
-        <div className="wrap account-nav-inner">
+        <div className="wrap account-nav-inner" ref={nav}>
           {NAV.map((n) => (
             <Link key={n.path} to={n.path} className={active(path, n.path) ? 'active' : undefined} aria-current={active(path, n.path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase().replace(/\s+/g, '-')}`}>
               {n.label}

@@ -262,6 +262,8 @@ export interface FeedbackMessage {
 
 export interface FeedbackThread {
   id: string;
+  /** 'comments': the comments on one operation, shown to support as a thread too. */
+  kind?: 'feedback' | 'comments' | (string & {});
   subject: string | null;
   status: 'open' | 'answered' | 'closed' | (string & {});
   transactionId: string | null;

@@ -5,7 +5,7 @@ import type { BillPayment } from '../api.ts';
 
 const STATUS: Record<string, { tone: string; label: string }> = {
   awaiting_payment: { tone: 'pending', label: 'Waiting for the card payment' },
-  queued: { tone: 'queued', label: 'Paid · waiting for the company to confirm' },
+  queued: { tone: 'queued', label: 'Waiting for confirmation' },
   posted: { tone: 'done', label: 'Confirmed' },
   refunded: { tone: 'refunded', label: 'Refused · refunded to your wallet' },
   failed: { tone: 'failed', label: 'Payment failed' },

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useSearch } from '../../router.tsx';
+import { navigate, useSearch } from '../../router.tsx';
 import { ErrorNotice, Notice } from '../../ui/Notice.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
 import { listFeedback } from '../api.ts';
@@ -20,7 +20,14 @@ export function FeedbackPage() {
     <div className="stack" data-testid="feedback-page">
       <h1>Messages</h1>
       {sent && <Notice tone="success" testId="feedback-sent">Message sent. Support usually answers within a working day; the reply shows up here.</Notice>}
-      <NewFeedbackForm transactionId={transactionId} onSent={(id) => { setSent(id); void threads.reload(); }} />
+      <NewFeedbackForm
+        transactionId={transactionId}
+        onSent={(id) => {
+          setSent(id);
+          if (transactionId) navigate('/account/feedback', { replace: true }); // the next message is a new topic
+          void threads.reload();
+        }}
+      />
       <section className="stack-tight" aria-labelledby="threads-title">
         <h2 id="threads-title">Your conversations</h2>
         {threads.error && !threads.data ? (

@@ -38,7 +38,7 @@ export function Thread({ thread, onChanged, highlight }: { thread: FeedbackThrea
   return (
     <li className={`card stack-tight thread${highlight ? ' thread-new' : ''}`} data-testid="feedback-thread" data-id={thread.id} data-status={thread.status}>
       <div className="thread-head">
-        <strong>{thread.subject || 'Message to support'}</strong>
+        <strong>{thread.subject || (thread.kind === 'comments' ? 'Comments on an operation' : 'Message to support')}</strong>
         <StatusBadge status={st.tone} label={st.label} />
       </div>
       {thread.transactionId && (

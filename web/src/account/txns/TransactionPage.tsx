@@ -4,9 +4,9 @@ import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { CopyButton } from '../../ui/CopyButton.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
-import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
 import { getTransaction } from '../api.ts';
+import { TxnStatus } from './TxnStatus.tsx';
 import { kindLabel, signedAmount, txnTitle } from '../txnFormat.ts';
 import { Comments } from './Comments.tsx';
 import { ReceiptActions } from './ReceiptActions.tsx';
@@ -38,7 +38,7 @@ export function TransactionPage({ id }: { id: string }) {
           <section className="card txn-detail stack" aria-labelledby="txn-title">
             <div className="txn-detail-head">
               <h1 id="txn-title" className="h2">{txnTitle(t)}</h1>
-              <StatusBadge status={t.status} testId="txn-status" />
+              <TxnStatus status={t.status} testId="txn-status" />
             </div>
             <p className={`txn-detail-amount ${t.direction === 'in' ? 'amount-in' : 'amount-out'}`} data-testid="txn-detail-amount">{signedAmount(t)}</p>
             <dl className="kv">

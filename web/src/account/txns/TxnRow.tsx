@@ -1,7 +1,7 @@
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import type { Txn } from '../api.ts';
+import { TxnStatus } from './TxnStatus.tsx';
 import { kindLabel, signedAmount, txnTitle } from '../txnFormat.ts';
 
 /** One operation in a list: what, when, how much (in green when money came in); a badge unless posted. */
@@ -21,7 +21,7 @@ export function TxnRow({ txn, fresh = false }: { txn: Txn; fresh?: boolean }) {
           <span className={`txn-amount ${txn.direction === 'in' ? 'amount-in' : 'amount-out'}`} data-testid="txn-amount">
             <span className="sr-only">{txn.direction === 'in' ? 'Received ' : 'Paid '}</span>{signedAmount(txn)}
           </span>
-          {txn.status !== 'posted' && <StatusBadge status={txn.status} />}
+          {txn.status !== 'posted' && <TxnStatus status={txn.status} />}
         </span>
       </Link>
     </li>
