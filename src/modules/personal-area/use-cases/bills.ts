@@ -106,7 +106,9 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
     const live = await repo.liveBillPayment(d.db, billId);
     if (live) {
       if (live.customerId !== customerId) throw k.foreign(c, 'bill', billId);
-      return { created: false, payment: await view(live) }; // paying the same bill again finds the first payment
+      const existing = await view(live);
+      if (existing.status === 'posted') throw new AppError('conflict', 'this bill is already paid', { billPaymentId: live.id });
+      return { created: false, payment: existing }; // paying the same bill again while it is on its way finds the first payment
     }
     if (bill.status !== 'open') throw new AppError('conflict', 'this bill is already paid');
     if (!Number.isSafeInteger(bill.amount) || bill.amount <= 0) throw new AppError('unprocessable', 'this bill has nothing left to pay');
