@@ -12,7 +12,8 @@ import { AppError, isAppError, type ErrorCode } from '../../platform/errors.ts';
  *   bad_request (400)           the system refused our request as malformed
  *   upstream_unavailable (503)  network error, 5xx, a rejected API key, a wrong base URL, an unexpected body
  *   upstream_timeout (504)      the call was aborted (the gateway's timeout) or took longer than the adapter's own limit
- * 4xx refusals carry details { upstreamStatus, upstreamCode }: they are permanent (retrying cannot help).
+ * 4xx refusals carry details { upstreamStatus, upstreamCode }: they are permanent (retrying cannot help). A 4xx counts
+ * as the system's refusal only with its `x-accounting-system` header and error body; otherwise it is upstream_unavailable.
  */
 
 export interface Money { amount: number; currency: string }
@@ -143,9 +144,10 @@ export class HttpAccountingConnector implements AccountingConnector {
     const e = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
     const upstreamCode = typeof e?.code === 'string' ? e.code : undefined;
     const refusal = REFUSALS[res.status];
-    // A refusal counts only with the system's own error body (a proxy's bare 404 means a wrong base URL).
-    // An unknown route (no_route) is a wrong base URL too: retrying later, once fixed, is right.
-    if (refusal && upstreamCode && upstreamCode !== 'no_route') {
+    // A refusal counts only when the system itself answered (its header and error body): a 404 from a proxy or
+    // another server means a wrong base URL, and so does the system's unknown route (no_route) — retrying later,
+    // once the configuration is fixed, is right; calling it "no such bill" would fail the payment for good.
+    if (refusal && upstreamCode && upstreamCode !== 'no_route' && res.headers.has('x-accounting-system')) {
       const message = typeof e?.message === 'string' ? e.message.slice(0, 300) : `refused (${upstreamCode})`;
       throw new AppError(refusal, `accounting system: ${message}`, { upstreamStatus: res.status, upstreamCode });
     }

@@ -52,6 +52,8 @@ export class OutageSwitch {
 }
 
 const HANG_MAX_MS = 60_000;
+/** Every answer of the system carries this header. */
+export const SYSTEM_HEADER = 'x-accounting-system';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
@@ -129,7 +131,9 @@ export function internalAccountingRoutes(opts: InternalAccountingRoutesOptions):
       }
       return sendError(reply, 503, 'unavailable', 'the accounting system is down for maintenance');
     });
-    app.addHook('onSend', async (req, _reply, payload) => {
+    app.addHook('onSend', async (req, reply, payload) => {
+      // tells the connector this answer is the system's own (a 404 from anything else is a wrong base URL, not "no such bill")
+      reply.header(SYSTEM_HEADER, 'demo-accounting');
       const late = outage.get().lateReplyMs;
       if (late > 0 && !admin(req)) await sleep(late);
       return payload;
