@@ -174,6 +174,18 @@ export class Gateway {
     };
   }
 
+  /** Resolves once the rate-limit store is connected (Redis), or after maxMs; until then each node counts in memory. */
+  async ready(maxMs = 2_000): Promise<boolean> {
+    const redis = this.ownRedis ?? this.deps.redis;
+    if (!redis) return true;
+    if (redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { redis.off('ready', onReady); resolve(false); }, maxMs);
+      const onReady = () => { clearTimeout(timer); resolve(true); };
+      redis.once('ready', onReady);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.ownRedis) await this.ownRedis.quit().catch(() => this.ownRedis?.disconnect());
   }
