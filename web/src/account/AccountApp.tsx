@@ -13,6 +13,7 @@ import { SessionProvider, useSession } from './session.tsx';
 import { StepUpProvider } from './StepUp.tsx';
 import { TopupPage } from './topups/TopupPage.tsx';
 import { TopupReturnPage } from './topups/TopupReturnPage.tsx';
+import { TransfersPage } from './transfers/TransfersPage.tsx';
 import { HistoryPage } from './txns/HistoryPage.tsx';
 import { TransactionPage } from './txns/TransactionPage.tsx';
 
@@ -39,6 +40,7 @@ function page(path: string): ReactNode {
   if (p === '/account/history') return <HistoryPage />;
   if (p === '/account/topup') return <TopupPage />;
   if (p === '/account/bills') return <BillsPage />;
+  if (p === '/account/send') return <TransfersPage />;
   if (p === '/account/feedback') return <FeedbackPage />;
   if (p === '/account/security') return <SecurityPage />;
   const txn = match('/account/transactions/:id', p);

@@ -1,5 +1,7 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api.ts';
 import { Link, usePath } from '../router.tsx';
+import { listPayees } from './api.ts';
 import { useMe, useSession } from './session.tsx';
 
 const NAV = [
@@ -7,6 +9,7 @@ const NAV = [
   { path: '/account/history', label: 'History' },
   { path: '/account/topup', label: 'Top up' },
   { path: '/account/bills', label: 'Bills' },
+  { path: '/account/send', label: 'Send' },
   { path: '/account/feedback', label: 'Messages' },
   { path: '/account/security', label: 'Security' },
 ];
@@ -24,6 +27,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const me = useMe();
   const { signOut } = useSession();
   const nav = useRef<HTMLDivElement>(null);
+  // transfers between customers may not be deployed: no tab for a page that would only say so
+  const [canSend, setCanSend] = useState(true);
+  useEffect(() => {
+    listPayees().catch((e) => { if (e instanceof ApiError && e.status === 404) setCanSend(false); });
+  }, []);
   // on a phone the tabs scroll sideways: keep the current one in view
   useEffect(() => {
     nav.current?.querySelector<HTMLElement>('a.active')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
@@ -41,7 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <nav className="account-nav" aria-label="Personal area">
         <div className="wrap account-nav-inner" ref={nav}>
-          {NAV.map((n) => (
+          {NAV.filter((n) => canSend || n.path !== '/account/send').map((n) => (
             <Link key={n.path} to={n.path} className={active(path, n.path) ? 'active' : undefined} aria-current={active(path, n.path) ? 'page' : undefined} data-testid={`nav-${n.label.toLowerCase().replace(/\s+/g, '-')}`}>
               {n.label}
             </Link>

@@ -274,3 +274,18 @@ export interface FeedbackThread {
 export const listFeedback = () => call<{ data: FeedbackThread[] }>('GET', '/v1/me/feedback');
 export const sendFeedback = (b: { subject?: string; text: string; transactionId?: string }) => call<{ id: string }>('POST', '/v1/me/feedback', b);
 export const replyFeedback = (id: string, text: string) => call<unknown>('POST', `/v1/me/feedback/${enc(id)}/messages`, { text });
+
+// ---------- payees and transfers ----------
+
+export interface Payee {
+  id: string;
+  name: string | null;
+  /** The payee's masked e-mail or phone. */
+  label: string;
+  createdAt: string;
+}
+
+export const listPayees = () => call<{ data: Payee[] }>('GET', '/v1/me/payees');
+export const addPayee = (b: { email: string; name?: string } | { phone: string; name?: string }) => call<Payee>('POST', '/v1/me/payees', b);
+/** Idempotent per key: a retry with the same key and contents is the same transfer. */
+export const sendTransfer = (b: { payeeId: string; amount: Money; description?: string; idempotencyKey: string }) => call<Txn>('POST', '/v1/me/transfers', b);
