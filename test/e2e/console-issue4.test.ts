@@ -5,9 +5,10 @@ import { startCustomersApp, type CustomersTestApp } from '../../src/modules/cust
 import { launch, skipBrowser as skip } from './browser.ts';
 
 // The staff console of issue 4 in a real browser: a customer who signed up through the API is found by e-mail,
-// blocked (their token stops working) and unblocked; their wallet opens from their page; the trial balance is
-// balanced; an IP block is refused for a bad CIDR with the API's reason, added, listed and lifted; the SMS outbox
-// shows the sign-up code; the feedback inbox answers a customer, who reads the reply through the API.
+// blocked (their token stops working) and unblocked; their wallet opens from their page and takes a reviewed
+// correction (a refused one leaves nothing); the trial balance is balanced; an IP block is refused for a bad
+// CIDR with the API's reason, added, listed and lifted; the SMS outbox shows the sign-up code; the feedback
+// inbox answers a customer, who reads the reply through the API.
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const PASSWORD = 'correct horse battery staple 4';
 
@@ -91,12 +92,49 @@ test('console: find a customer, block and unblock them, trial balance, IP blocks
   assert.equal(await page.getByTestId('account-posted').getAttribute('data-amount'), '0');
   await page.getByTestId('transfers-empty').waitFor();
 
-  // --- the trial balance is balanced ---
+  // --- a correction from the page (reviewed, then ticked): debiting the empty wallet is refused, crediting it posts ---
+  const currency = (await t.request('GET', `/v1/admin/ledger/accounts/${accountId}`, { token: t.adminToken })).body.currency as string;
+  const suspense = await t.tg.services.ledger.systemAccount('suspense', currency);
+  await page.getByTestId('correction-open').click();
+  await page.getByTestId('correction-side').selectOption('debit');
+  await page.getByTestId('correction-other').fill(suspense.id);
+  await page.getByTestId('correction-amount').fill('12.50');
+  await page.getByTestId('correction-description').fill('Goodwill credit for a delayed top-up');
+  await page.getByTestId('correction-reason').fill('support ticket 4711');
+  await page.getByTestId('correction-review-btn').click();
+  assert.equal(await page.getByTestId('correction-review-debit').innerText(), `${accountId} (this account)`);
+  assert.equal(await page.getByTestId('correction-confirm').isDisabled(), true, 'posting needs the tick');
+  await page.getByTestId('correction-check').check();
+  await page.getByTestId('correction-confirm').click();
+  assert.match(await page.getByTestId('correction-error').innerText(), /insufficient funds/);
+  await page.getByRole('button', { name: 'Back to edit' }).click();
+  await page.getByTestId('correction-side').selectOption('credit');
+  await page.getByTestId('correction-review-btn').click();
+  assert.equal(await page.getByTestId('correction-review-credit').innerText(), `${accountId} (this account)`);
+  await page.getByTestId('correction-check').check();
+  await page.getByTestId('correction-confirm').click();
+  await page.getByTestId('correction-done').waitFor();
+  await page.locator('[data-testid=account-posted][data-amount="1250"]').waitFor();
+  const corrRow = page.locator('[data-testid=transfer-row][data-direction=credit]');
+  await corrRow.waitFor();
+  assert.equal(await page.getByTestId('transfer-row').count(), 1, 'the refused attempt left nothing behind');
+  assert.match(await corrRow.innerText(), /Goodwill credit for a delayed top-up/);
+  await corrRow.getByTestId('transfer-link').click();
+  await page.getByTestId('transfer-detail').waitFor();
+  assert.equal(await page.getByTestId('transfer-debit').innerText(), suspense.id);
+  assert.equal(await page.getByTestId('transfer-credit').innerText(), accountId);
+
+  // --- the trial balance is balanced, with the correction in it ---
   await page.getByTestId('nav-trial-balance').click();
   const tb = page.getByTestId('tb-status');
   await tb.waitFor();
   assert.equal(await tb.getAttribute('data-balanced'), 'true');
   assert.match(await tb.innerText(), /Balanced/);
+  const tbRow = page.locator(`[data-testid=tb-row][data-currency="${currency}"]`);
+  assert.equal(await tbRow.getAttribute('data-balanced'), 'true');
+  const api = (await t.request('GET', '/v1/admin/ledger/trial-balance', { token: t.adminToken })).body;
+  const cur = (api.currencies as Array<{ currency: string; debits: number; credits: number }>).find((c) => c.currency === currency)!;
+  assert.deepEqual([api.balanced, cur.debits, cur.credits], [true, 1250, 1250]);
 
   // --- IP blocks: a bad CIDR is refused with the API's reason; a good one is listed, then lifted ---
   await page.getByTestId('nav-ip-blocks').click();

@@ -72,7 +72,7 @@ export function IpBlockForm({ onAdded }: { onAdded: (b: IpBlock) => void }) {
         <div className="field">
           <label htmlFor={ids.scope}>Applies to</label>
           <select id={ids.scope} value={scope} onChange={(e) => setScope(e.target.value as 'public' | 'all')} data-testid="ipblock-scope">
-            <option value="public">Public API and pages</option><option value="all">Everything, staff console too</option>
+            <option value="public">Public side</option><option value="all">Everything (staff too)</option>
           </select>
         </div>
       </div>
