@@ -9,7 +9,7 @@ import { getAccount, pendingParts } from './ledgerApi.ts';
 import { AccountStatusBadge, LEDGER_BASE, money } from './ledgerUi.tsx';
 
 /** One ledger account: posted, pending and available balance, limits, its transfers, and corrections (ledger:write). */
-export function AccountDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
+export function AccountDetail({ id, canWrite, canOpenCustomers }: { id: string; canWrite: boolean; canOpenCustomers: boolean }) {
   const { data: a, error, loading, reload } = useLoad(() => getAccount(id), [id]);
   const [tick, setTick] = useState(0);
   useEffect(() => { document.title = `${a?.code ?? 'Account'} ${id} · Tollgate console`; }, [id, a?.code]);
@@ -48,7 +48,7 @@ export function AccountDetail({ id, canWrite }: { id: string; canWrite: boolean 
           <dl className="kv">
             <dt>Id</dt><dd className="mono">{a.id}</dd>
             <dt>Owner</dt>
-            <dd>{a.ownerType === 'system' ? 'system' : a.ownerId?.startsWith('cus_') ? <Link to={`/console/customers/${encodeURIComponent(a.ownerId)}`} className="mono">{a.ownerId}</Link> : <span className="mono">{a.ownerId}</span>}</dd>
+            <dd>{a.ownerType === 'system' ? 'system' : canOpenCustomers && a.ownerId?.startsWith('cus_') ? <Link to={`/console/customers/${encodeURIComponent(a.ownerId)}`} className="mono">{a.ownerId}</Link> : <span className="mono">{a.ownerId}</span>}</dd>
             <dt>Normal side</dt><dd>{a.normalSide}</dd>
             <dt>Limit</dt>
             <dd>

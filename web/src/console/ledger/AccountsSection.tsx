@@ -19,7 +19,7 @@ function go(f: AccountFilters) {
 }
 
 /** Ledger accounts with filters kept in the URL (owner, currency, code, status), paged with "Load more". */
-export function AccountsSection() {
+export function AccountsSection({ canOpenCustomers }: { canOpenCustomers: boolean }) {
   const search = useSearch();
   const filters = filtersFrom(search);
   const key = JSON.stringify(filters);
@@ -115,7 +115,7 @@ export function AccountsSection() {
                 <td data-label="Account"><Link to={accountPath(a.id)} className="mono small">{a.id}</Link></td>
                 <td data-label="Owner">
                   {a.ownerType === 'system' ? <span className="chip chip-muted">system</span>
-                    : a.ownerId?.startsWith('cus_') ? <Link to={`/console/customers/${encodeURIComponent(a.ownerId)}`} className="mono small">{a.ownerId}</Link>
+                    : canOpenCustomers && a.ownerId?.startsWith('cus_') ? <Link to={`/console/customers/${encodeURIComponent(a.ownerId)}`} className="mono small">{a.ownerId}</Link>
                     : <span className="mono small">{a.ownerId}</span>}
                 </td>
                 <td data-label="Code">{a.code} <span className="muted small">{a.currency}</span></td>

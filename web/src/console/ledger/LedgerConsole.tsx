@@ -16,11 +16,12 @@ export const LEDGER_NAV = [
 export const LEDGER_PATHS = LEDGER_NAV.map((n) => n.path);
 
 export function LedgerConsole({ path, session }: { path: string; session: StaffSession }) {
+  const canOpenCustomers = can(session, 'customers:read');
   let p = match('/console/ledger-accounts/:id', path);
-  if (p) return <AccountDetail key={p.id} id={p.id} canWrite={can(session, 'ledger:write')} />;
+  if (p) return <AccountDetail key={p.id} id={p.id} canWrite={can(session, 'ledger:write')} canOpenCustomers={canOpenCustomers} />;
   p = match('/console/ledger-transfers/:id', path);
   if (p) return <TransferDetail key={p.id} id={p.id} />;
-  if (path.startsWith('/console/ledger-accounts')) return <AccountsSection />;
+  if (path.startsWith('/console/ledger-accounts')) return <AccountsSection canOpenCustomers={canOpenCustomers} />;
   if (path.startsWith('/console/ledger-transfers')) return <TransferLookup />;
   return <TrialBalanceSection />;
 }
