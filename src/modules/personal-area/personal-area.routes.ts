@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
 import { errors, Strict, StringEnum } from '../../platform/http/schemas.ts';
 import { customerOf, customerToken, makeCustomerGuard, type CustomersService } from '../customers/index.ts';
@@ -29,18 +29,19 @@ export interface LiveOptions {
  */
 export function personalAreaRoutes(pa: PersonalAreaService, customers: CustomersService, live: LiveOptions = {}): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const me = makeCustomerGuard(customers).requireCustomer;
+    // authentication first (onRequest): without a session every route answers 401, whatever the input
+    const me = makeCustomerGuard(customers).requireCustomer as unknown as onRequestAsyncHookHandler;
     const caller = (req: FastifyRequest): Caller => ({ auth: customerOf(req), ip: req.ip, route: req.routeOptions.url });
     const cid = (req: FastifyRequest) => customerOf(req).customerId;
 
     // ---------- balances and history ----------
     app.get('/v1/me/accounts', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, summary: 'Your accounts: balance (posted), available (balance minus holds), pending (held by holds)', response: { 200: Type.Object({ data: Type.Array(AccountOut) }), ...errors(401) } },
     }, async (req) => ({ data: await pa.accounts(cid(req)) }));
 
     app.get('/v1/me/transactions', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth, summary: 'Your history, newest first, with filters and a stable cursor (nextCursor → ?cursor=)', querystring: TxnQuery,
         response: { 200: Type.Object({ data: Type.Array(TxnOut), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) },
@@ -48,12 +49,12 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     }, async (req) => pa.listTransactions(cid(req), req.query));
 
     app.get('/v1/me/transactions/:id', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, params: IdOf('ltr'), response: { 200: TxnDetailOut, ...errors(400, 401, 404) } },
     }, async (req) => pa.getTransaction(caller(req), req.params.id));
 
     app.get('/v1/me/transactions/:id/receipt', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, summary: 'Printable HTML receipt of a completed payment (in or out); 404 unknown, 409 not completed', params: IdOf('ltr') },
     }, async (req, reply) => {
       const doc = await pa.receipt(caller(req), req.params.id);
@@ -61,7 +62,7 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     });
 
     app.get('/v1/me/transactions/:id/receipt.pdf', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, summary: 'PDF receipt of a completed payment (in or out); 404 unknown, 409 not completed', params: IdOf('ltr') },
     }, async (req, reply) => {
       const doc = await pa.receipt(caller(req), req.params.id);
@@ -76,13 +77,13 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     }, async (req) => pa.verifyReceipt(req.query.code));
 
     app.post('/v1/me/transactions/:id/comments', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, summary: 'Comment on one of your transactions (support sees it and may answer)', params: IdOf('ltr'), body: CommentBody, response: { 201: CommentOut, ...errors(400, 401, 404) } },
     }, async (req, reply) => reply.status(201).send(await pa.comment(caller(req), req.params.id, req.body.text)));
 
     // ---------- live updates ----------
     app.get('/v1/me/events', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth,
         summary: 'Server-Sent Events: `transaction` (a Txn) and `balance` (an account) whenever a transfer on your accounts commits; '
@@ -159,7 +160,7 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
 
     // ---------- top-ups ----------
     app.post('/v1/me/topups', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth, summary: 'Top up your wallet through a payment gateway: pay at payment.checkoutUrl; the wallet is credited when the gateway confirms',
         body: TopupBody, response: { 201: TopupCreatedOut, ...errors(400, 401, 422, 503) },
@@ -167,7 +168,7 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     }, async (req, reply) => reply.status(201).send(await pa.createTopup(caller(req), req.body)));
 
     app.get('/v1/me/topups', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, querystring: Page, response: { 200: Type.Object({ data: Type.Array(TopupOut), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) } },
     }, async (req) => {
       const data = await pa.listTopups(cid(req), req.query);
@@ -175,13 +176,13 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     });
 
     app.get('/v1/me/topups/:id', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, params: IdOf('top'), response: { 200: TopupOut, ...errors(400, 401, 404) } },
     }, async (req) => pa.getTopup(caller(req), req.params.id));
 
     // ---------- bills ----------
     app.get('/v1/me/bills', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth, summary: 'Your bills in the company\'s accounting system (through the guarded gateway)',
         querystring: Strict({ status: Type.Optional(StringEnum(['open', 'paid'] as const)) }),
@@ -190,7 +191,7 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     }, async (req) => ({ data: await pa.listBills(caller(req), req.query.status) }));
 
     app.post('/v1/me/bills/:id/pay', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth,
         summary: 'Pay a bill from the wallet ({ method: "wallet" }) or by card ({ method: "gateway", gateway }); above the threshold a fresh second factor is needed (403 step_up_required)',
@@ -202,7 +203,7 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     });
 
     app.get('/v1/me/bill-payments', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, querystring: Page, response: { 200: Type.Object({ data: Type.Array(BillPaymentOut), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) } },
     }, async (req) => {
       const data = await pa.listBillPayments(cid(req), req.query);
@@ -210,18 +211,18 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     });
 
     app.get('/v1/me/bill-payments/:id', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, params: IdOf('bpy'), response: { 200: BillPaymentOut, ...errors(400, 401, 404) } },
     }, async (req) => pa.getBillPayment(caller(req), req.params.id));
 
     // ---------- feedback ----------
     app.post('/v1/me/feedback', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, summary: 'Write to support (optionally about one of your transactions)', body: FeedbackBody, response: { 201: Type.Object({ id: Type.String() }), ...errors(400, 401, 404) } },
     }, async (req, reply) => reply.status(201).send(await pa.createFeedback(caller(req), req.body)));
 
     app.get('/v1/me/feedback', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, summary: 'Your threads with support (feedback and transaction comments), newest first', querystring: Page, response: { 200: Type.Object({ data: Type.Array(ThreadOut), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401) } },
     }, async (req) => {
       const data = await pa.listFeedback(cid(req), req.query);
@@ -229,18 +230,18 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     });
 
     app.get('/v1/me/feedback/:id', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, params: IdOf('fbk'), response: { 200: ThreadOut, ...errors(400, 401, 404) } },
     }, async (req) => pa.getFeedback(caller(req), req.params.id));
 
     app.post('/v1/me/feedback/:id/messages', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, params: IdOf('fbk'), body: MessageBody, response: { 201: ThreadMessageOut, ...errors(400, 401, 404) } },
     }, async (req, reply) => reply.status(201).send(await pa.addFeedbackMessage(caller(req), req.params.id, req.body.text)));
 
     // ---------- payees and transfers ----------
     app.post('/v1/me/payees', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth, summary: 'Add another customer (by exact e-mail or phone) as a payee; needs a fresh second factor (403 step_up_required)',
         body: PayeeBody, response: { 201: PayeeOut, ...errors(400, 401, 403, 422) },
@@ -248,17 +249,17 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     }, async (req, reply) => reply.status(201).send((await pa.addPayee(caller(req), req.body)).payee));
 
     app.get('/v1/me/payees', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, response: { 200: Type.Object({ data: Type.Array(PayeeOut) }), ...errors(401) } },
     }, async (req) => ({ data: await pa.listPayees(cid(req)) }));
 
     app.get('/v1/me/payees/:id', {
-      preHandler: me,
+      onRequest: me,
       schema: { tags, ...auth, params: IdOf('pye'), response: { 200: PayeeOut, ...errors(400, 401, 404) } },
     }, async (req) => pa.getPayee(caller(req), req.params.id));
 
     app.post('/v1/me/transfers', {
-      preHandler: me,
+      onRequest: me,
       schema: {
         tags, ...auth, summary: 'Send money to a payee\'s wallet (idempotent per idempotencyKey; above the threshold a fresh second factor is needed)',
         body: TransferBody, response: { 201: TxnOut, ...errors(400, 401, 403, 404, 422) },
