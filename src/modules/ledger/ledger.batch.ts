@@ -17,7 +17,8 @@ const MAX_PAYLOAD = 7500;
  */
 export async function executeGroups(trx: Sql, groups: AnyLeg[][], now: Date): Promise<TransferOutcome[]> {
   const shapes = groups.map((g) => checkGroup(g, true)); // (callers' groups were checked on the way in too)
-  const legs = groups.filter((_, i) => shapes[i] === null).flat();
+  const legs: AnyLeg[] = [];
+  for (let i = 0; i < groups.length; i++) if (shapes[i] === null) for (const l of groups[i]) legs.push(l);
   const pendingIds = [...new Set(pendingIdsOf(legs))];
   const pendings = (await repo.transfersByIds(trx, pendingIds)).filter((t) => t.type === 'pending');
   const accountIds = new Set(accountIdsOf(legs));

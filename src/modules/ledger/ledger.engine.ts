@@ -143,6 +143,10 @@ type PostOrVoid = { type: 'post_pending' | 'void_pending' | 'expire_pending'; pe
 
 /** A replay of an earlier group? → its transfers; a reused id → an error; neither → null. */
 function replay(legs: AnyLeg[], ws: WorkingSet): TransferOutcome | null {
+  if (ws.existing.size === 0 && ws.applied.size === 0) return null;
+  let any = false;
+  for (const l of legs) if (ws.applied.has(l.id) || ws.existing.has(l.id)) { any = true; break; }
+  if (!any) return null;
   const found = legs.map((l) => ws.applied.get(l.id) ?? ws.existing.get(l.id));
   const first = found.findIndex((f) => f !== undefined);
   if (first === -1) return null;
@@ -198,7 +202,7 @@ export function applyGroup(ws: WorkingSet, legs: AnyLeg[]): TransferOutcome {
   if (r) return r;
 
   const undo: Undo = [];
-  const holdChanges = new Map<string, HoldState>();
+  let holdChanges: Map<string, HoldState> | null = null;
   const created: StoredTransfer[] = [];
   const createdAt = ws.now;
   const failed = (i: number, e: AppError) => { rollback(undo); return fail(i, e); };
@@ -233,7 +237,7 @@ export function applyGroup(ws: WorkingSet, legs: AnyLeg[]): TransferOutcome {
     const info = ws.holds.get(l.pendingId);
     if (!info) return failed(i, new AppError('not_found', `hold ${l.pendingId} not found`));
     const hold = info.transfer;
-    const state = holdChanges.get(hold.id) ?? info.state;
+    const state = holdChanges?.get(hold.id) ?? info.state;
     if (state !== 'pending') return failed(i, new AppError('illegal_transition', `hold ${hold.id} was already ${state}`));
     const due = info.expiresAt.getTime() <= ws.now.getTime();
     if (type === 'expire_pending' && !due) return failed(i, new AppError('illegal_transition', `hold ${hold.id} has not expired yet`));
@@ -248,7 +252,7 @@ export function applyGroup(ws: WorkingSet, legs: AnyLeg[]): TransferOutcome {
     if (type === 'post_pending') { dr.dp += amount; cr.cp += amount; }
     const err = debitLimitError(dr) ?? creditLimitError(cr);
     if (err) return failed(i, err);
-    holdChanges.set(hold.id, type === 'post_pending' ? 'posted' : type === 'void_pending' ? 'voided' : 'expired');
+    (holdChanges ??= new Map()).set(hold.id, type === 'post_pending' ? 'posted' : type === 'void_pending' ? 'voided' : 'expired');
     created.push({
       id: newId('ltr'), clientId: l.id, type, debitAccountId: hold.debitAccountId, creditAccountId: hold.creditAccountId, amount, currency: hold.currency, kind: hold.kind,
       description: holdDescription(leg, hold), metadata: l.metadata ?? null, pendingId: hold.id, timeoutSeconds: null, expiresAt: null, linkId: null, linkSize: 1, createdAt,
@@ -257,12 +261,12 @@ export function applyGroup(ws: WorkingSet, legs: AnyLeg[]): TransferOutcome {
 
   // The group holds: its balances are already in ws.accounts; record the rest.
   if (created.length > 1) for (const t of created) { t.linkId = created[0].id; t.linkSize = created.length; }
-  for (const [id, next] of holdChanges) ws.holds.get(id)!.state = next;
+  if (holdChanges) for (const [id, next] of holdChanges) ws.holds.get(id)!.state = next;
   for (const t of created) {
     ws.applied.set(t.clientId, t);
     ws.out.transfers.push(t);
     if (t.expiresAt) ws.out.newHolds.push({ id: t.id, expiresAt: t.expiresAt });
-    if (t.pendingId) ws.out.resolved.push({ id: t.pendingId, state: holdChanges.get(t.pendingId)!, by: t.id });
+    if (t.pendingId) ws.out.resolved.push({ id: t.pendingId, state: holdChanges!.get(t.pendingId)!, by: t.id });
   }
   return { ok: true, transfers: created, replayed: false };
 }
