@@ -302,6 +302,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         ...(db.kind === 'pglite' ? [setInterval(() => void db.query('VACUUM (ANALYZE)').catch((err) => log.warn({ err }, 'vacuum failed')), 15 * 60_000)] : []),
         // lists (and rules) changed on another node reach this one within a second
         setInterval(() => void Promise.all([lists.refresh(), rules.refresh()]).catch((err) => log.error({ err }, 'risk refresh failed')), 1_000),
+        // cards frozen / controls changed on another node: dropped from this node's decision cache within a second
+        setInterval(() => void cards.refreshCardState().catch((err) => log.error({ err }, 'card state refresh failed')), 1_000),
       ];
       void sweep();
     },

@@ -22,95 +22,154 @@ const toAuth = (r: RawAuth): StoredAuthorization => ({
   status: r.status, finalAmount: r.final_amount === null ? null : Number(r.final_amount), occurredAt: new Date(r.occurred_at), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
 });
 
-/** What one decision needs, read in ONE round trip: a stored answer for this id, the card with its program, spend, assignment. */
-export interface DecisionContext {
-  existing: StoredAuthorization | null;
+/** What the decision path keeps in memory about one card (card-state.ts): the card, its program, and its spend. */
+export interface CardState {
   card: {
-    id: string; cardholderId: string; status: CardStatus; currency: string; bin: string; last4: string; expMonth: number; expYear: number;
-    controls: Controls; programControls: Controls | null; programName: string | null; fallback: Fallback | null;
-  } | null;
-  spentDay: number;
-  spentMonth: number;
-  assignmentId: string | null;
+    id: string; processorCardId: string; cardholderId: string; status: CardStatus; currency: string; bin: string; last4: string; expMonth: number; expYear: number;
+    controls: Controls; programId: string | null; programControls: Controls | null; programName: string | null; fallback: Fallback | null;
+    /** updated_at of the card and of its program, as text (the multi-node change check compares them exactly). */
+    version: string; programVersion: string | null;
+  };
+  /** Approved spend since the start of the day / month in the controls' time zone, and where those windows lie (ms). */
+  spend: { day: number; month: number; dayStart: number; dayEnd: number; monthStart: number };
 }
 
 /**
  * Spend = approved authorizations of the card since the start of the day / month in the card's time zone,
  * counted at their final amount once cleared (refunds deducted), at the authorized amount before; reversed ones
- * count 0. The partial index card_authorizations_spend_idx covers it.
+ * count 0. The partial index card_authorizations_spend_idx covers it. (card-state.ts spendOf is the same rule.)
  */
 const SPEND = `CASE WHEN a.status = 'reversed' THEN 0 ELSE GREATEST(COALESCE(a.final_amount, a.amount), 0) END`;
 
-export async function loadDecisionContext(sql: Sql, authId: string, cardRef: string, now: Date, occurredAt: Date): Promise<DecisionContext> {
+/**
+ * A card's decision state in ONE round trip: the card (by Tollgate id or processor id) with its program, and
+ * today's and this month's approved spend with the window bounds. Null when no such card.
+ */
+export async function loadCardState(sql: Sql, cardRef: string, now: Date): Promise<CardState | null> {
   const rows = await sql.query<{
-    existing: RawAuth | null; id: string | null; cardholder_id: string; status: CardStatus; currency: string; bin: string; last4: string; exp_month: number; exp_year: number;
-    controls: Controls; program_controls: Controls | null; program_name: string | null; fallback: Fallback | null; spent_day: number | string | null; spent_month: number | string | null; assignment_id: string | null;
+    id: string; processor_card_id: string; cardholder_id: string; status: CardStatus; currency: string; bin: string; last4: string; exp_month: number; exp_year: number;
+    controls: Controls; program_id: string | null; program_controls: Controls | null; program_name: string | null; fallback: Fallback | null; version: string; program_version: string | null;
+    spent_day: number | string; spent_month: number | string; day_start: Date | string; day_end: Date | string; month_start: Date | string;
   }>(
     `WITH c AS (
-       SELECT c.id, c.cardholder_id, c.status, c.currency, c.bin, c.last4, c.exp_month, c.exp_year, c.controls,
-              p.controls AS program_controls, p.name AS program_name, p.fallback,
+       SELECT c.id, c.processor_card_id, c.cardholder_id, c.status, c.currency, c.bin, c.last4, c.exp_month, c.exp_year, c.controls, c.program_id,
+              p.controls AS program_controls, p.name AS program_name, p.fallback, c.updated_at::text AS version, p.updated_at::text AS program_version,
               COALESCE(c.controls->>'timezone', p.controls->>'timezone', 'UTC') AS tz
          FROM cards c LEFT JOIN card_programs p ON p.id = c.program_id
-        WHERE c.id = $2 OR c.processor_card_id = $2
-        ORDER BY (c.id = $2) DESC LIMIT 1
+        WHERE c.id = $1 OR c.processor_card_id = $1
+        ORDER BY (c.id = $1) DESC LIMIT 1
      ), w AS (
-       SELECT c.*, date_trunc('day', $3::timestamptz AT TIME ZONE c.tz) AT TIME ZONE c.tz AS day_start,
-                   date_trunc('month', $3::timestamptz AT TIME ZONE c.tz) AT TIME ZONE c.tz AS month_start
+       SELECT c.*, date_trunc('day', $2::timestamptz AT TIME ZONE c.tz) AT TIME ZONE c.tz AS day_start,
+                   (date_trunc('day', $2::timestamptz AT TIME ZONE c.tz) + interval '1 day') AT TIME ZONE c.tz AS day_end,
+                   date_trunc('month', $2::timestamptz AT TIME ZONE c.tz) AT TIME ZONE c.tz AS month_start
          FROM c
      )
-     SELECT (SELECT to_jsonb(x) FROM card_authorizations x WHERE x.id = $1) AS existing,
-            w.id, w.cardholder_id, w.status, w.currency, w.bin, w.last4, w.exp_month, w.exp_year, w.controls, w.program_controls, w.program_name, w.fallback,
-            s.spent_day, s.spent_month,
-            (SELECT g.id FROM card_assignments g WHERE g.cardholder_id = w.cardholder_id AND g.window_start <= $4 AND g.window_end > $4
-              ORDER BY g.window_start DESC, g.id DESC LIMIT 1) AS assignment_id
-       FROM (SELECT 1) one
-       LEFT JOIN w ON true
-       LEFT JOIN LATERAL (
-         SELECT (COALESCE(sum(${SPEND}) FILTER (WHERE a.created_at >= w.day_start), 0))::bigint AS spent_day, (COALESCE(sum(${SPEND}), 0))::bigint AS spent_month
-           FROM card_authorizations a
-          WHERE a.approved AND a.card_id = w.id AND a.created_at >= w.month_start
-       ) s ON true`,
-    [authId, cardRef, now, occurredAt],
+     SELECT w.id, w.processor_card_id, w.cardholder_id, w.status, w.currency, w.bin, w.last4, w.exp_month, w.exp_year, w.controls, w.program_id,
+            w.program_controls, w.program_name, w.fallback, w.version, w.program_version, w.day_start, w.day_end, w.month_start,
+            (COALESCE(sum(${SPEND}) FILTER (WHERE a.created_at >= w.day_start), 0))::bigint AS spent_day, (COALESCE(sum(${SPEND}), 0))::bigint AS spent_month
+       FROM w LEFT JOIN card_authorizations a ON a.approved AND a.card_id = w.id AND a.created_at >= w.month_start
+      GROUP BY w.id, w.processor_card_id, w.cardholder_id, w.status, w.currency, w.bin, w.last4, w.exp_month, w.exp_year, w.controls, w.program_id,
+            w.program_controls, w.program_name, w.fallback, w.version, w.program_version, w.day_start, w.day_end, w.month_start`,
+    [cardRef, now],
   );
   const r = rows[0];
+  if (!r) return null;
   return {
-    existing: r?.existing ? toAuth(r.existing) : null,
-    card: r?.id ? {
-      id: r.id, cardholderId: r.cardholder_id, status: r.status, currency: r.currency, bin: r.bin, last4: r.last4, expMonth: r.exp_month, expYear: r.exp_year,
-      controls: r.controls ?? {}, programControls: r.program_controls, programName: r.program_name, fallback: r.fallback,
-    } : null,
-    spentDay: Number(r?.spent_day ?? 0),
-    spentMonth: Number(r?.spent_month ?? 0),
-    assignmentId: r?.assignment_id ?? null,
+    card: {
+      id: r.id, processorCardId: r.processor_card_id, cardholderId: r.cardholder_id, status: r.status, currency: r.currency, bin: r.bin, last4: r.last4,
+      expMonth: r.exp_month, expYear: r.exp_year, controls: r.controls ?? {}, programId: r.program_id, programControls: r.program_controls, programName: r.program_name,
+      fallback: r.fallback, version: r.version, programVersion: r.program_version,
+    },
+    spend: {
+      day: Number(r.spent_day), month: Number(r.spent_month),
+      dayStart: new Date(r.day_start).getTime(), dayEnd: new Date(r.day_end).getTime(), monthStart: new Date(r.month_start).getTime(),
+    },
+  };
+}
+
+/** Cards and programs changed since `since` (updated_at as text), and the database's clock: the multi-node change check. */
+export async function changedCardsSince(sql: Sql, since: Date): Promise<{ now: Date; cards: Array<{ id: string; processorCardId: string; version: string }>; programs: Array<{ id: string; version: string }> }> {
+  const [r] = await sql.query<{ now: Date | string; cards: Array<[string, string, string]> | null; programs: Array<[string, string]> | null }>(
+    `SELECT now() AS now,
+            (SELECT json_agg(json_build_array(id, processor_card_id, updated_at::text)) FROM cards WHERE updated_at > $1) AS cards,
+            (SELECT json_agg(json_build_array(id, updated_at::text)) FROM card_programs WHERE updated_at > $1) AS programs`, [since]);
+  return {
+    now: new Date(r.now),
+    cards: (r.cards ?? []).map(([id, processorCardId, version]) => ({ id, processorCardId, version })),
+    programs: (r.programs ?? []).map(([id, version]) => ({ id, version })),
   };
 }
 
 export interface NewAuthorization {
-  id: string; cardRef: string; cardId: string | null; cardholderId: string | null; assignmentId: string | null; amount: number; currency: string;
+  id: string; cardRef: string; cardId: string | null; cardholderId: string | null;
+  /** Normally left out: the statement finds the cardholder's open spend assignment itself. */
+  assignmentId?: string | null;
+  amount: number; currency: string;
   merchant: { name: string; mcc: string; city: string | null; country: string }; approved: boolean; reason: string; stage: StoredAuthorization['stage'];
   score: number; decisionId: string | null; fallback: boolean; decisionMs: number; source: string; occurredAt: Date; createdAt: Date;
 }
 
-/** The decision's one durable write. False when a row with this id exists already (a concurrent duplicate won). */
-export async function insertAuthorization(sql: Sql, a: NewAuthorization): Promise<boolean> {
-  const rows = await sql.query(
-    `INSERT INTO card_authorizations (id, card_ref, card_id, cardholder_id, assignment_id, amount, currency, merchant_name, merchant_mcc, merchant_city, merchant_country,
+const INSERT_AUTHORIZATIONS = `INSERT INTO card_authorizations (id, card_ref, card_id, cardholder_id, assignment_id, amount, currency, merchant_name, merchant_mcc, merchant_city, merchant_country,
         approved, reason, stage, score, decision_id, fallback, decision_ms, source, status, occurred_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [a.id, a.cardRef, a.cardId, a.cardholderId, a.assignmentId, a.amount, a.currency, a.merchant.name, a.merchant.mcc, a.merchant.city, a.merchant.country.toUpperCase(),
-      a.approved, a.reason, a.stage, a.score, a.decisionId, a.fallback, a.decisionMs, a.source, a.approved ? 'approved' : 'declined', a.occurredAt, a.createdAt],
+     SELECT x.id, x.card_ref, x.card_id, x.cardholder_id,
+            COALESCE(x.assignment_id, (SELECT g.id FROM card_assignments g WHERE g.cardholder_id = x.cardholder_id AND g.window_start <= x.occurred_at AND g.window_end > x.occurred_at
+              ORDER BY g.window_start DESC, g.id DESC LIMIT 1)),
+            x.amount, x.currency, x.merchant_name, x.merchant_mcc, x.merchant_city, x.merchant_country, x.approved, x.reason, x.stage, x.score, x.decision_id,
+            x.fallback, x.decision_ms, x.source, CASE WHEN x.approved THEN 'approved' ELSE 'declined' END, x.occurred_at, x.created_at, x.created_at
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, card_ref text, card_id text, cardholder_id text, assignment_id text, amount bigint, currency text, merchant_name text, merchant_mcc text,
+            merchant_city text, merchant_country text, approved boolean, reason text, stage text, score int, decision_id text, fallback boolean, decision_ms int, source text,
+            occurred_at timestamptz, created_at timestamptz)
+     ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+/**
+ * The group commit's write: many authorization rows in ONE statement (one JSON parameter), each `ON CONFLICT (id)
+ * DO NOTHING` — the PRIMARY KEY is the idempotency key. Returns the ids this statement inserted (a missing id lost
+ * to a row already there: another node's, or an earlier copy). The open spend assignment of the cardholder is
+ * looked up here, in the statement, so the decision needs no read for it and sees assignments made a moment ago.
+ */
+export async function insertAuthorizations(sql: Sql, as: readonly NewAuthorization[]): Promise<Set<string>> {
+  if (as.length === 0) return new Set();
+  const rows = await sql.query<{ id: string }>(INSERT_AUTHORIZATIONS,
+    [JSON.stringify(as.map((a) => ({
+      id: a.id, card_ref: a.cardRef, card_id: a.cardId, cardholder_id: a.cardholderId, assignment_id: a.assignmentId ?? null, amount: a.amount, currency: a.currency, merchant_name: a.merchant.name,
+      merchant_mcc: a.merchant.mcc, merchant_city: a.merchant.city, merchant_country: a.merchant.country.toUpperCase(), approved: a.approved, reason: a.reason, stage: a.stage,
+      score: a.score, decision_id: a.decisionId, fallback: a.fallback, decision_ms: a.decisionMs, source: a.source, occurred_at: a.occurredAt, created_at: a.createdAt,
+    })))],
   );
-  return rows.length === 1;
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Runs the decision path's statements once with nothing to find or insert, so the first real authorization does
+ * not pay for planning them (and, on PGlite, for loading the JSON and time-zone code: ~0.1–0.3 s on a busy machine).
+ */
+export async function warmDecisionStatements(sql: Sql): Promise<void> {
+  await loadCardState(sql, 'warm-up: no such card', new Date());
+  await sql.query(INSERT_AUTHORIZATIONS, ['[]']);
+  await sql.query(`SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start`);
+}
+
+/** One authorization row (tests and tools; the decision path writes through insertAuthorizations in batches). False when the id exists. */
+export async function insertAuthorization(sql: Sql, a: NewAuthorization): Promise<boolean> {
+  return (await insertAuthorizations(sql, [a])).has(a.id);
+}
+
+/** Stored authorizations by id (the answers of ids that lost an insert). */
+export async function getAuthorizations(sql: Sql, ids: readonly string[]): Promise<Map<string, StoredAuthorization>> {
+  if (ids.length === 0) return new Map();
+  const rows = await sql.query<RawAuth>(`SELECT * FROM card_authorizations WHERE id = ANY($1::text[])`, [[...ids]]);
+  return new Map(rows.map((r) => [r.id, toAuth(r)]));
 }
 
 /** After a fallback answer: the decision that finished late is linked for the analyst (and the card filled in if it was unknown).
  * The answer given (approved, reason) stays as it was: a replay must say the same. */
-export async function attachLateDecision(sql: Sql, id: string, late: { decisionId: string | null; cardId: string | null; cardholderId: string | null; assignmentId: string | null; note: string }): Promise<void> {
+export async function attachLateDecision(sql: Sql, id: string, late: { decisionId: string | null; cardId: string | null; cardholderId: string | null; note: string }): Promise<void> {
   await sql.query(
-    `UPDATE card_authorizations SET late_decision_id = $2, card_id = COALESCE(card_id, $3), cardholder_id = COALESCE(cardholder_id, $4),
-            assignment_id = COALESCE(assignment_id, $5), late_reason = $6, updated_at = now() WHERE id = $1`,
-    [id, late.decisionId, late.cardId, late.cardholderId, late.assignmentId, late.note]);
+    `UPDATE card_authorizations x SET late_decision_id = $2, card_id = COALESCE(x.card_id, $3), cardholder_id = COALESCE(x.cardholder_id, $4),
+            assignment_id = COALESCE(x.assignment_id, (SELECT g.id FROM card_assignments g WHERE g.cardholder_id = COALESCE(x.cardholder_id, $4)
+              AND g.window_start <= x.occurred_at AND g.window_end > x.occurred_at ORDER BY g.window_start DESC, g.id DESC LIMIT 1)),
+            late_reason = $5, updated_at = now() WHERE x.id = $1`,
+    [id, late.decisionId, late.cardId, late.cardholderId, late.note]);
 }
 
 export async function getAuthorization(sql: Sql, id: string, forUpdate = false): Promise<StoredAuthorization | null> {
@@ -129,7 +188,7 @@ export async function listAuthorizations(sql: Sql, f: AuthorizationFilter): Prom
   return rows.map(toAuth);
 }
 
-/** Spend of one card today / this month (for the console; the decision reads it inside loadDecisionContext). */
+/** Spend of one card today / this month (for the console; the decision keeps it in memory, loaded by loadCardState). */
 export async function cardSpend(sql: Sql, cardId: string, tz: string, now: Date): Promise<{ day: number; month: number }> {
   const rows = await sql.query<{ day: number | string; month: number | string }>(
     `WITH w AS (SELECT date_trunc('day', $2::timestamptz AT TIME ZONE $3) AT TIME ZONE $3 AS day_start, date_trunc('month', $2::timestamptz AT TIME ZONE $3) AT TIME ZONE $3 AS month_start)

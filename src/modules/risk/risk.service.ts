@@ -65,7 +65,8 @@ export interface RiskDeps { db: Db; log: Logger; events: DomainEvents; rules: Ru
 export function createRiskService(d: RiskDeps) {
   const { db, events, rules, lists, velocity, ipIntel } = d;
   let settings: RiskSettings = d.defaults;
-  /** What writeDecisions needs of a decision made by decide() (held until written or dropped with the decision). */
+  /** What writeDecisions needs of a decision made by decide() (weakly held: it goes with the decision object; a
+   *  transaction that rolled back may write it again). */
   const pendingWrites = new WeakMap<PreparedRiskDecision, { row: repo.NewDecision; event: RiskEvent; result: EngineResult }>();
 
   async function applySideActions(trx: Sql, decisionId: string, e: RiskEvent, r: EngineResult, features: Record<string, unknown>): Promise<boolean> {
@@ -159,14 +160,13 @@ export function createRiskService(d: RiskDeps) {
     async writeDecisions(trx: Sql, ds: readonly PreparedRiskDecision[]): Promise<() => Promise<void>> {
       const pending = ds.map((p) => {
         const w = pendingWrites.get(p);
-        if (!w) throw new Error(`risk decision ${p.id} was not made by decide() or is written already`);
+        if (!w) throw new Error(`risk decision ${p.id} was not made by decide()`);
         return { p, w };
       });
       if (pending.some((x) => x.p.needsTransaction) && 'tx' in trx) throw new Error('risk decisions with side actions are written inside a transaction');
       await repo.insertDecisions(trx, pending.map((x) => x.w.row));
       let listsChanged = false;
       for (const { p, w } of pending) {
-        pendingWrites.delete(p);
         if (p.needsTransaction && (await applySideActions(trx, p.id, w.event, w.result, p.features))) listsChanged = true;
       }
       return async () => { if (listsChanged) await lists.refresh(true); };
@@ -179,9 +179,7 @@ export function createRiskService(d: RiskDeps) {
     async evaluate(e: RiskEvent, opts: { persist?: boolean } = {}): Promise<RiskDecision> {
       const persist = opts.persist ?? true;
       const p = await service.decide(e, { record: persist });
-      if (!persist) {
-        pendingWrites.delete(p);
-      } else {
+      if (persist) {
         const after = p.needsTransaction ? await db.tx((trx) => service.writeDecisions(trx, [p])) : await service.writeDecisions(db, [p]);
         await after();
       }

@@ -84,6 +84,7 @@ export function manageCards(d: CardsDeps) {
       await audit(trx, { actor, action: `card.${to === 'active' ? 'unfrozen' : to}`, subjectId: id, details: { from: card.status, to, reason }, ip });
       await tellCardholder(trx, card, to, reason);
     });
+    d.cardState?.cardChanged(id); // committed: the next authorization reads the new status
     return cardView(id);
   }
 
@@ -126,6 +127,7 @@ export function manageCards(d: CardsDeps) {
         await repo.updateProgram(trx, id, next);
         await audit(trx, { actor, action: 'card_program.updated', subjectId: id, details: { before: { name: p.name, controls: p.controls, fallback: p.fallback }, after: next }, ip });
       });
+      d.cardState?.programChanged(id);
       return (await repo.getProgram(db, id))!;
     },
 
@@ -152,6 +154,7 @@ export function manageCards(d: CardsDeps) {
         if (isUniqueViolation(err)) throw new AppError('conflict', 'a card with this processor card id exists');
         throw err;
       }
+      d.cardState?.cardChanged(id, input.processorCardId); // a reference asked about before it existed
       return { id, status: 'active' as const };
     },
 
@@ -195,6 +198,7 @@ export function manageCards(d: CardsDeps) {
         await repo.setControls(trx, id, next);
         await audit(trx, { actor, action: 'card.controls_updated', subjectId: id, details: { before: card.controls, after: next }, ip });
       });
+      d.cardState?.cardChanged(id);
       return cardView(id);
     },
 

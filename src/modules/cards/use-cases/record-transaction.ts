@@ -5,6 +5,7 @@ import type { CardsDeps } from '../cards.deps.ts';
 import * as authRepo from '../authorizations.repo.ts';
 import { AUTHORIZATION_TRANSITIONS, STATUS_AFTER } from '../cards.states.ts';
 import type { AuthorizationStatus, TransactionBody } from '../cards.schema.ts';
+import { spendOf } from '../card-state.ts';
 
 export interface TransactionResult {
   id: string; authorizationId: string; type: string; duplicate: boolean; outcome: string;
@@ -33,8 +34,10 @@ export function transactionRecorder(d: CardsDeps) {
 
   return {
     async recordTransaction(body: TransactionBody): Promise<TransactionResult> {
+      let spend: { cardId: string; mark: number; createdAt: Date; delta: number } | null = null; // the decision path's spend in memory, corrected after COMMIT
       try {
         await db.tx(async (trx) => {
+          spend = null;
           // the authorization's lock serializes all events of one authorization (and duplicates of one event)
           const auth = await authRepo.getAuthorization(trx, body.authorizationId, true);
           if (await authRepo.getTransaction(trx, body.id)) throw new Duplicate();
@@ -67,6 +70,8 @@ export function transactionRecorder(d: CardsDeps) {
               : body.type === 'reversed' ? 0
                 : Math.max(0, (before ?? auth.amount) - body.amount.amount);
             await authRepo.setAuthorizationOutcome(trx, auth.id, to, final);
+            const delta = spendOf({ ...auth, status: to, finalAmount: final }) - spendOf(auth);
+            if (auth.cardId && delta !== 0 && d.cardState) spend = { cardId: auth.cardId, mark: d.cardState.spendChanging(auth.cardId), createdAt: auth.createdAt, delta };
             outcome = 'applied';
           }
           const inserted = await authRepo.insertTransaction(trx, {
@@ -78,6 +83,8 @@ export function transactionRecorder(d: CardsDeps) {
         if (err instanceof Duplicate) return view(body.id, true);
         throw err;
       }
+      const s = spend as { cardId: string; mark: number; createdAt: Date; delta: number } | null;
+      if (s) d.cardState?.spendChanged(s.cardId, s.mark, s.createdAt, s.delta);
       return view(body.id, false);
     },
   };
