@@ -54,7 +54,7 @@ async function enterCode(page: Page, code: string) {
   await page.getByTestId('verify-button').click();
 }
 
-test('personal area: sign up, log in with password + SMS code, top up and see it arrive live, receipt PDF, pay a bill', { skip }, async () => {
+test('personal area: sign up, log in with password + SMS code, top up and see it arrive live, receipt PDF, pay a bill', { skip }, async (tc) => {
   const n = String(Date.now()).slice(-7);
   const email = `pa.${n}@example.com`;
   const phone = `+1555${n}`;
@@ -122,6 +122,7 @@ test('personal area: sign up, log in with password + SMS code, top up and see it
   await page.getByTestId('topup-submit').click();
   await page.waitForURL(/\/sandbox\/checkout\//);
   await page.locator('#pay').click();
+  const paidAt = Date.now();
   await page.waitForURL(/\/account\/topups\/top_/);
   // the gateway's webhook credits the wallet (durable delivery; slow only on a loaded machine)
   await page.getByTestId('topup-completed').waitFor({ timeout: 90_000 });
@@ -130,6 +131,7 @@ test('personal area: sign up, log in with password + SMS code, top up and see it
   // the open tab got the operation and the new balance without navigating or reloading
   const row = live.locator('[data-testid=latest-txns] [data-testid=txn-row][data-kind=topup]');
   await row.waitFor({ timeout: 30_000 });
+  tc.diagnostic(`top-up: ${Date.now() - paidAt} ms from Pay on the gateway page to the row on the open dashboard`);
   assert.match(await row.getByTestId('txn-amount').innerText(), /\+\$200/);
   assert.match((await row.getAttribute('class')) ?? '', /txn-new/, 'the new row is highlighted');
   await live.locator('[data-testid=balance]', { hasText: '$200' }).waitFor();
@@ -251,4 +253,35 @@ test('personal area: send money to another customer, who sees it arrive live; un
   assert.deepEqual(pageErrors, []);
   await page.close();
   await other.close();
+});
+
+test('personal area: wrong codes lock the account for a while, and the page says so with the time left', { skip }, async () => {
+  const n = String(Date.now() + 2).slice(-7);
+  const carol = { email: `pa3.${n}@example.com`, phone: `+1557${n}` };
+  const r = await t.request('POST', '/v1/auth/signup', { body: { ...carol, password: PASSWORD } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const ctx = await browser.newContext({ userAgent: CHROME, viewport: { width: 390, height: 844 } });
+  ctx.setDefaultTimeout(45_000);
+  ctx.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`)));
+  const page = await ctx.newPage();
+  await page.goto(`${t.url}/account/login`);
+  await page.getByTestId('login-name').fill(carol.email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('sms-sent-to').waitFor();
+  const right = await smsCode(carol.phone);
+  const wrong = right === '111111' ? '222222' : '111111';
+  for (let i = 0; i < 5; i++) {
+    await enterCode(page, wrong);
+    await page.getByTestId('auth-error').waitFor();
+    assert.match(await page.getByTestId('auth-error').innerText(), /not valid/i);
+  }
+  // the fifth wrong code locked the account: even the right code is refused now, with the time to wait
+  await enterCode(page, right);
+  const locked = page.getByTestId('auth-locked');
+  await locked.waitFor();
+  assert.match(await locked.innerText(), /Account temporarily locked[\s\S]*Try again in \d+ s/);
+  assert.equal(await page.getByTestId('dashboard').count(), 0);
+  assert.deepEqual(pageErrors, []);
+  await ctx.close();
 });
