@@ -193,3 +193,43 @@ test('console: find a customer, block and unblock them, trial balance, IP blocks
   await page.locator('[data-testid=thread-status][data-status=closed]').waitFor();
   assert.equal((await t.request('GET', `/v1/me/feedback/${threadId}`, { token: token2 })).body.status, 'closed');
 });
+
+test('console: an analyst sees customers, the ledger and security read-only; no SMS outbox, feedback or actions', { skip }, async () => {
+  const created = await t.request('POST', '/v1/admin/staff', { token: t.adminToken, body: { email: 'nia.analyst@test.local', name: 'Nia Analyst', role: 'analyst', password: 'analyst-password-1' } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { customerId } = await t.signup({ email: `kofi.${Date.now()}@example.com`, phone: '+33698765401', password: PASSWORD });
+  const wallet = (await t.request('GET', `/v1/admin/ledger/accounts?ownerId=${customerId}`, { token: t.adminToken })).body.data[0].id as string;
+
+  const ctx = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 } });
+  try {
+    const p = await ctx.newPage();
+    await p.goto(`${t.url}/console`);
+    await p.getByTestId('login-email').fill('nia.analyst@test.local');
+    await p.getByTestId('login-password').fill('analyst-password-1');
+    await p.getByTestId('login-submit').click();
+    await p.getByTestId('console-header').waitFor();
+    const nav = p.getByTestId('console-nav');
+    for (const id of ['nav-customers', 'nav-trial-balance', 'nav-ledger-accounts', 'nav-security-events', 'nav-ip-blocks', 'nav-gateway', 'nav-bill-postings']) {
+      assert.equal(await nav.getByTestId(id).count(), 1, `${id} is listed`);
+    }
+    for (const id of ['nav-sms-outbox', 'nav-feedback']) assert.equal(await nav.getByTestId(id).count(), 0, `${id} is hidden`);
+
+    await p.goto(`${t.url}/console/customers/${customerId}`);
+    await p.getByTestId('customer-accounts').waitFor();
+    assert.equal(await p.getByTestId('customer-actions').count(), 0, 'no block/unblock/reset without customers:write');
+    assert.equal(await p.getByTestId('customer-feedback').count(), 0, 'no feedback without feedback:read');
+
+    await p.goto(`${t.url}/console/ledger-accounts/${wallet}`);
+    await p.getByTestId('account-transfers').waitFor();
+    assert.equal(await p.getByTestId('correction-open').count(), 0, 'no corrections without ledger:write');
+
+    await p.getByTestId('nav-ip-blocks').click();
+    await p.locator('[data-testid=ipblocks-empty], [data-testid=ipblocks-table]').first().waitFor();
+    assert.equal(await p.getByTestId('ipblock-form').count(), 0, 'no blocking without security:write');
+
+    await p.goto(`${t.url}/console/sms-outbox`);
+    await p.getByTestId('not-found').waitFor();
+  } finally {
+    await ctx.close();
+  }
+});
