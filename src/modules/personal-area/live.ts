@@ -1,6 +1,9 @@
 import type { Db } from '../../platform/db/db.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { LEDGER_CHANNEL, type LedgerNotification, type Transfer } from '../ledger/index.ts';
+import { LEDGER_CHANNEL, type LedgerNotification, type LedgerService, type Transfer } from '../ledger/index.ts';
+
+type LiveLedger = Pick<LedgerService, 'listTransfers' | 'getTransfer'>;
+const PAGE = 50;
 
 export interface LiveSubscriber {
   /** The accounts this stream follows. */
@@ -13,8 +16,8 @@ export interface LiveSubscriber {
 
 /**
  * Live updates for the personal area: ONE `LISTEN ledger_posted` per process (every node has its own), fanned
- * out in memory by account id. A notification is a hint: the transfers it names are read from the database
- * once, and each subscriber gets those touching its accounts. Notifications for accounts nobody here follows
+ * out in memory by account id. A notification is a hint: for each followed account it touches, the account's
+ * newest transfers are read once (one indexed query) and those the notification names go to the subscribers. Notifications for accounts nobody here follows
  * cost one JSON.parse and a few map lookups. Notifications lost while the listener reconnects are not replayed
  * by the hub; a client that reconnects sends Last-Event-ID and re-reads what it missed from the history.
  */
@@ -25,7 +28,7 @@ export class LiveHub {
   private closed = false;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Db, private readonly log: Logger, private readonly load: (ids: string[]) => Promise<Transfer[]>) {}
+  constructor(private readonly db: Db, private readonly log: Logger, private readonly ledger: LiveLedger) {}
 
   get subscribers(): number {
     const all = new Set<LiveSubscriber>();
@@ -73,16 +76,36 @@ export class LiveHub {
       for (const s of this.byAccount.get(a) ?? []) targets.set(s, [...(targets.get(s) ?? []), a]);
     }
     if (targets.size === 0) return;
+    const ids = new Set(n.transfers.filter((id) => typeof id === 'string'));
     // in order of arrival: one notification's reads finish before the next one's pushes
     this.chain = this.chain.then(async () => {
-      const transfers = await this.load(n.transfers.filter((id) => typeof id === 'string').slice(0, 500));
+      const byAccount = new Map<string, Transfer[]>();
+      for (const a of new Set([...targets.values()].flat())) byAccount.set(a, await this.transfersOf(a, ids));
       for (const [s, touched] of targets) {
-        const mine = transfers.filter((t) => s.accounts.has(t.debitAccountId) || s.accounts.has(t.creditAccountId));
+        const mine = [...new Map(touched.flatMap((a) => byAccount.get(a) ?? []).map((t) => [t.id, t])).values()]
+          .sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime() || (x.id < y.id ? -1 : 1));
         if (mine.length) {
           try { s.push(mine, touched); } catch (err) { this.log.warn({ err }, 'live push failed'); }
         }
       }
     }).catch((err) => this.log.warn({ err }, 'live update could not be read'));
+  }
+
+  /**
+   * The notified transfers on one account: they just committed, so they are among the account's newest (one
+   * indexed read); only when a single commit wrote more than a page of them to this account are the rest read by id.
+   */
+  private async transfersOf(accountId: string, ids: ReadonlySet<string>): Promise<Transfer[]> {
+    const page = await this.ledger.listTransfers(accountId, { limit: PAGE });
+    const found: Transfer[] = page.data.filter((t) => ids.has(t.id));
+    if (page.data.length < PAGE || found.length < page.data.length) return found;
+    const have = new Set(found.map((t) => t.id));
+    for (const id of [...ids].slice(0, 2000)) {
+      if (have.has(id)) continue;
+      const t = await this.ledger.getTransfer(id).catch(() => null);
+      if (t && (t.debitAccountId === accountId || t.creditAccountId === accountId)) found.push(t);
+    }
+    return found;
   }
 
   /** Ends every stream and stops listening (server shutdown). */

@@ -236,3 +236,13 @@ test('a reconnecting event stream with Last-Event-ID gets what it missed, then l
   s3.close();
   await t.assertBalanced();
 });
+
+test('server shutdown ends open event streams cleanly (last: it stops this app\'s live updates)', async () => {
+  const s = await t.sse(c);
+  await s.next((e) => e.event === 'balance');
+  assert.equal(t.tg.services.personalArea.live.subscribers, 1);
+  await t.tg.services.personalArea.close();
+  const ended = await Promise.race([s.closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 5_000))]);
+  assert.equal(ended, true, 'the stream ended');
+  assert.equal(t.tg.services.personalArea.live.subscribers, 0);
+});

@@ -16,7 +16,6 @@
  * Ownership: every id a customer sends is checked against them; someone else's id gets exactly the answer of an
  * id that does not exist (404) and a 'not_found_foreign' signal to the security monitor.
  */
-import type { Transfer } from '../ledger/index.ts';
 import type { PersonalAreaDeps } from './personal-area.deps.ts';
 import { personalAreaCore, type Caller } from './personal-area.core.ts';
 import { history } from './use-cases/history.ts';
@@ -38,10 +37,7 @@ export function createPersonalAreaService(d: PersonalAreaDeps) {
   const fb = feedback(d, k);
   const pay = payees(d, k);
   const rc = receipts(d, k);
-  const hub = new LiveHub(d.db, d.log, async (ids) => {
-    const found = await Promise.all(ids.map((id) => d.ledger.getTransfer(id).catch(() => null)));
-    return found.filter((t): t is Transfer => t !== null && ids.includes(t.id));
-  });
+  const hub = new LiveHub(d.db, d.log, d.ledger);
 
   d.events.on('customer.created', async (trx, e) => {
     await d.ledger.openAccountIn(trx, { ownerType: 'customer', ownerId: e.customerId, currency: d.settings.walletCurrency });
