@@ -41,25 +41,25 @@ test('the adapter speaks the API: enrol (idempotent), contracts, bills by status
 });
 
 test('HTTP answers map to AppError codes: 404 → not_found, 409 → conflict, 422 → unprocessable (permanent); 5xx, bad key, wrong URL → upstream_unavailable (transient)', async () => {
-  await rejectsWith(connector.getBill('bil_01aaaaaaaaaaaaaaaaaaaaaaaa'), 'not_found', (e) => isPermanentRefusal(e) && e.details.upstreamStatus === 404);
+  await rejectsWith(connector.getBill('bil_01aaaaaaaaaaaaaaaaaaaaaaaa'), 'not_found', (e) => isPermanentRefusal(e) && e.details?.upstreamStatus === 404);
   await rejectsWith(connector.listBills('cus_never_enrolled'), 'not_found');
 
   await connector.enrolCustomer('cus_conn_2', {});
   const [bill] = await connector.listBills('cus_conn_2', 'open');
   const input = { idempotencyKey: 'bpy_conn_2', billId: bill.id, amount: bill.amount, reference: 'ltr_2', paidAt: '2026-11-21T08:00:00.000Z' };
-  await rejectsWith(connector.postPayment({ ...input, amount: { ...bill.amount, amount: bill.amount.amount + 1 } }), 'unprocessable', (e) => isPermanentRefusal(e) && e.details.upstreamCode === 'amount_mismatch');
+  await rejectsWith(connector.postPayment({ ...input, amount: { ...bill.amount, amount: bill.amount.amount + 1 } }), 'unprocessable', (e) => isPermanentRefusal(e) && e.details?.upstreamCode === 'amount_mismatch');
   await connector.postPayment(input);
-  await rejectsWith(connector.postPayment({ ...input, reference: 'another' }), 'conflict', (e) => isPermanentRefusal(e) && e.details.upstreamCode === 'idempotency_key_reused');
-  await rejectsWith(connector.postPayment({ ...input, idempotencyKey: 'bpy_conn_3' }), 'unprocessable', (e) => e.details.upstreamCode === 'bill_already_paid');
+  await rejectsWith(connector.postPayment({ ...input, reference: 'another' }), 'conflict', (e) => isPermanentRefusal(e) && e.details?.upstreamCode === 'idempotency_key_reused');
+  await rejectsWith(connector.postPayment({ ...input, idempotencyKey: 'bpy_conn_3' }), 'unprocessable', (e) => e.details?.upstreamCode === 'bill_already_paid');
 
   ia.system.outage.set({ down: true, mode: 'error' });
   try {
-    await rejectsWith(connector.listBills('cus_conn_2'), 'upstream_unavailable', (e) => isTransientUpstream(e) && !isPermanentRefusal(e) && e.details.upstreamStatus === 503);
+    await rejectsWith(connector.listBills('cus_conn_2'), 'upstream_unavailable', (e) => isTransientUpstream(e) && !isPermanentRefusal(e) && e.details?.upstreamStatus === 503);
   } finally {
     ia.system.outage.set({ down: false });
   }
   const badKey = new HttpAccountingConnector({ baseUrl: ia.baseUrl, apiKey: 'isk_wrong_key_0123456789' });
-  await rejectsWith(badKey.listBills('cus_conn_2'), 'upstream_unavailable', (e) => e.details.upstreamStatus === 401 && !isPermanentRefusal(e));
+  await rejectsWith(badKey.listBills('cus_conn_2'), 'upstream_unavailable', (e) => e.details?.upstreamStatus === 401 && !isPermanentRefusal(e));
   // a base URL that is not the API: its 404s are not "no such bill"
   const wrongBase = new HttpAccountingConnector({ baseUrl: ia.baseUrl.replace('/api', '/nope'), apiKey: ia.apiKey });
   await rejectsWith(wrongBase.getBill(bill.id), 'upstream_unavailable', (e) => !isPermanentRefusal(e));

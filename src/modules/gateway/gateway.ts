@@ -130,14 +130,15 @@ export class Gateway {
       this.openedAt = null;
       deps.log?.info('gateway breaker closed');
     });
-    this.timeoutPolicy = timeout(s.timeoutMs, TimeoutStrategy.Aggressive);
+    // abortOnReturn off: a finished call has nothing left to abort (and aborting costs an event dispatch per call)
+    this.timeoutPolicy = timeout(s.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   }
 
   /** A call on behalf of a customer: rate limits, concurrency limits, breaker, timeout. */
   async call<T>(scope: GatewayScope, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.checkRates(scope);
     this.checkBreaker();
-    const deadline = AbortSignal.timeout(this.s.timeoutMs);
+    const deadline = Date.now() + this.s.timeoutMs; // for waiting in the queues
     const releaseCustomer = await this.slot(this.customerSlot(scope.customerId), deadline, 'concurrency_customer', scope.customerId);
     try {
       const releaseGlobal = await this.slot(this.globalSlots, deadline, 'concurrency_global');
@@ -235,9 +236,9 @@ export class Gateway {
     return sem;
   }
 
-  private async slot(sem: Semaphore, deadline: AbortSignal, reason: 'concurrency_customer' | 'concurrency_global', customerId?: string): Promise<() => void> {
+  private async slot(sem: Semaphore, deadline: number, reason: 'concurrency_customer' | 'concurrency_global', customerId?: string): Promise<() => void> {
     try {
-      const release = await sem.acquire(deadline);
+      const release = await sem.acquire(deadline - Date.now());
       return () => {
         release();
         if (customerId && sem.idle) this.customerSlots.delete(customerId); // no map entry per customer ever seen

@@ -1,7 +1,7 @@
 /**
  * A counting semaphore with a bounded wait queue: acquire() resolves with a release function when a slot is
  * free, waits (first come, first served) while the queue has room, and rejects with SemaphoreFull when it has
- * none or with SemaphoreTimeout when the signal fires before a slot frees up.
+ * none or with SemaphoreTimeout when no slot freed up within the wait.
  */
 export class SemaphoreFull extends Error {}
 export class SemaphoreTimeout extends Error {}
@@ -22,26 +22,26 @@ export class Semaphore {
     return this.active === 0 && this.waiting.length === 0;
   }
 
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /** A slot now, or after waiting at most `maxWaitMs` in the queue (a timer exists only while waiting). */
+  acquire(maxWaitMs: number): Promise<() => void> {
     if (this.active < this.limit) {
       this.active++;
       return Promise.resolve(this.releaser());
     }
     if (this.waiting.length >= this.queueLimit) return Promise.reject(new SemaphoreFull('no free slot'));
-    if (signal?.aborted) return Promise.reject(new SemaphoreTimeout('no slot freed up in time'));
+    if (maxWaitMs <= 0) return Promise.reject(new SemaphoreTimeout('no slot freed up in time'));
     return new Promise((resolve, reject) => {
       const entry = {
         grant: () => {
-          signal?.removeEventListener('abort', onAbort);
+          clearTimeout(timer);
           resolve(this.releaser());
         },
       };
-      const onAbort = () => {
+      const timer = setTimeout(() => {
         const i = this.waiting.indexOf(entry);
         if (i >= 0) this.waiting.splice(i, 1);
         reject(new SemaphoreTimeout('no slot freed up in time'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      }, maxWaitMs);
       this.waiting.push(entry);
     });
   }
