@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { errors, Strict, StringEnum } from '../../platform/http/schemas.ts';
 import { actorOf, principal, type Guards } from '../staff/index.ts';
 import type { PersonalAreaService } from './personal-area.service.ts';
-import { AdminThreadOut, AdminThreadRow, IdOf, MessageBody, ThreadMessageOut } from './personal-area.schema.ts';
+import { AdminThreadOut, AdminThreadRow, IdOf, MessageBody, ThreadMessageOut, idPattern } from './personal-area.schema.ts';
 
 const tags = ['personal area (staff)'];
 
@@ -16,9 +16,10 @@ export function personalAreaAdminRoutes(pa: PersonalAreaService, guards: Guards)
     app.get('/v1/admin/feedback', {
       preHandler: read,
       schema: {
-        tags, summary: 'Feedback threads and transaction comments, newest first',
+        tags, summary: 'Feedback threads and transaction comments, newest first (filter by status, customer)',
         querystring: Strict({
           status: Type.Optional(StringEnum(['open', 'answered', 'closed'] as const)),
+          customerId: Type.Optional(Type.String({ pattern: idPattern('cus') })),
           before: Type.Optional(Type.String({ maxLength: 40 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
         }),

@@ -62,6 +62,9 @@ test('feedback threads: customer writes, staff answers, the customer sees it, wr
   assert.equal((await admin('POST', `/v1/admin/feedback/${r.body.id}/reply`, { text: 'late' })).status, 409);
   const byStatus = await admin('GET', '/v1/admin/feedback?status=closed');
   assert.ok(byStatus.body.data.some((x: any) => x.id === r.body.id));
+  const byCustomer = await admin('GET', `/v1/admin/feedback?customerId=${c.customerId}`);
+  assert.ok(byCustomer.body.data.length >= 2 && byCustomer.body.data.every((x: any) => x.customerId === c.customerId));
+  assert.deepEqual((await admin('GET', '/v1/admin/feedback?customerId=cus_01jzzzzzzzzzzzzzzzzzzzzzzz')).body.data, []);
   await t.request('POST', `/v1/me/feedback/${r.body.id}/messages`, { token: c.token, body: { text: 'One more thing.' } });
   mine = (await t.request('GET', `/v1/me/feedback/${r.body.id}`, { token: c.token })).body;
   assert.equal(mine.status, 'open');

@@ -94,8 +94,8 @@ export function feedback(d: PersonalAreaDeps, k: PersonalAreaCore) {
 
   // ---------- staff ----------
 
-  async function adminList(f: { status?: repo.ThreadStatus; before?: string; limit?: number }) {
-    const threads = await repo.listThreads(d.db, { status: f.status, before: f.before ?? null, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
+  async function adminList(f: { status?: repo.ThreadStatus; customerId?: string; before?: string; limit?: number }) {
+    const threads = await repo.listThreads(d.db, { status: f.status, customerId: f.customerId, before: f.before ?? null, limit: Math.min(Math.max(f.limit ?? 50, 1), 200) });
     return threads.map((t) => ({
       id: t.id, kind: t.kind, subject: t.subject, status: t.status, transactionId: t.transactionId, customerId: t.customerId,
       messages: t.messages, createdAt: t.createdAt, updatedAt: t.updatedAt,
