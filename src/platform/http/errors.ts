@@ -5,6 +5,9 @@ import { AppError, HTTP_STATUS } from '../errors.ts';
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
+      // 429/503 with a known wait tell clients when to come back (RFC 9110 Retry-After, whole seconds)
+      const wait = Number(err.details?.retryAfterSeconds);
+      if ((err.status === 429 || err.status === 503) && Number.isFinite(wait) && wait > 0) reply.header('retry-after', String(Math.ceil(wait)));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
     }
     const fe = err as FastifyError;
