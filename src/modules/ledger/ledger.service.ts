@@ -134,6 +134,14 @@ export function createLedgerService(deps: LedgerDeps) {
     maxBatch: deps.batch?.maxBatch ?? 1000,
     maxInFlight: deps.batch?.maxInFlight ?? (db.kind === 'pglite' ? 1 : 2),
     lingerMs: deps.batch?.lingerMs ?? 0,
+  }, (legs) => {
+    // the accounts a group locks; a hold's accounts are known only once it is read (in the transaction)
+    const keys: string[] = [];
+    for (const l of legs) {
+      if (!('debitAccountId' in l)) return null;
+      keys.push(l.debitAccountId, l.creditAccountId);
+    }
+    return keys;
   });
 
   async function tryTransfer(legs: Leg[]): Promise<TransferOutcome> {
