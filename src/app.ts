@@ -315,9 +315,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await payments.drain(); // finish processing the webhooks already received
       await ledger.drain(); // commit the transfers already submitted
       await sandbox.stop();
+      await personalArea.close(); // ends live streams, which would keep the server open
       await app.close();
       await security.stop(); // writes the detections still pending
-      await personalArea.close(); // ends live streams, which would keep the server open
       await browserTransfers.close();
       await velocity.close();
       await gateway.close();
