@@ -145,12 +145,11 @@ export class GroupCommit<I, O> {
   }
 
   private kick(): void {
-    if (!this.canStart()) return;
-    if (this.queued >= this.opts.maxBatch) { this.flush(); return; }
-    if (this.scheduled) return;
+    // never synchronously: the scan in take() then runs once per turn of the event loop, not once per submission
+    if (!this.canStart() || this.scheduled) return;
     this.scheduled = true;
     const go = () => { this.scheduled = false; this.flush(); };
-    if (this.opts.lingerMs > 0) setTimeout(go, this.opts.lingerMs); else setImmediate(go);
+    if (this.opts.lingerMs > 0 && this.queued < this.opts.maxBatch) setTimeout(go, this.opts.lingerMs); else setImmediate(go);
   }
 
   /** The next batch: queued groups in order, skipping (and keeping in order) those that would wait for a batch in flight. */
@@ -163,8 +162,10 @@ export class GroupCommit<I, O> {
     let size = 0;
     let barrier = false;
     let exclusive = false;
+    let looked = 0;
+    const window = this.opts.maxBatch * 2; // look-ahead: past it the queue waits (a hot account blocks most of it)
     for (const p of this.queue) {
-      if (barrier) { rest.push(p); continue; }
+      if (barrier || ++looked > window) { rest.push(p); continue; }
       if (batch.length > 0 && size + p.size > this.opts.maxBatch) { barrier = true; rest.push(p); continue; } // full: the rest keeps its order
       let ok: boolean;
       if (p.keys === null) ok = rest.length === 0 && (this.inFlight === 0 || batch.length > 0);
