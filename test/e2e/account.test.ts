@@ -2,7 +2,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { totpCode } from '../../src/modules/customers/customers.testing.ts';
+import { freePort, startTestApp, type TestApp } from '../support/app.ts';
+import { testDb } from '../support/db.ts';
 import { launch, skipBrowser as skip } from './browser.ts';
 
 // The customer's personal area (/account, issue 4): sign up with the texted code, log out, log in with password
@@ -31,11 +35,12 @@ before(async () => {
 after(async () => { await context?.close(); await browser?.close(); await t?.close(); });
 
 const seenSms = new Set<string>();
+type Requester = Pick<TestApp, 'request' | 'adminToken'>;
 /** The newest code texted to `phone` not read before (the sms.send job writes it to the outbox). */
-async function smsCode(phone: string): Promise<string> {
+async function smsCode(phone: string, app: Requester = t): Promise<string> {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
-    const r = await t.request('GET', '/v1/admin/sms-outbox?limit=200', { token: t.adminToken });
+    const r = await app.request('GET', '/v1/admin/sms-outbox?limit=200', { token: app.adminToken });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const m = (r.body.data as Array<{ id: string; to: string; body: string }>).find((x) => x.to === phone && !seenSms.has(x.id));
     if (m) {
@@ -284,4 +289,111 @@ test('personal area: wrong codes lock the account for a while, and the page says
   assert.equal(await page.getByTestId('dashboard').count(), 0);
   assert.deepEqual(pageErrors, []);
   await ctx.close();
+});
+
+/**
+ * Passkeys need a domain as relying party (an IP address cannot be one): this test runs its own server whose
+ * public URL is http://localhost:<port>, and Chromium's virtual authenticator (DevTools WebAuthn domain).
+ */
+async function startLocalhostApp() {
+  const port = await freePort();
+  const db = await testDb();
+  const tg = await buildApp(loadConfig({
+    PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'silent', RISK: 'false',
+    ADMIN_EMAIL: 'admin@test.local', ADMIN_PASSWORD: 'admin-password-1', RATE_LIMIT_PER_MINUTE: '100000', SMS_PROVIDER: 'outbox',
+  }), { db });
+  await tg.app.listen({ port, host: '127.0.0.1' });
+  tg.startBackground();
+  const url = `http://localhost:${port}`;
+  const request: TestApp['request'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) };
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+  const login = await request('POST', '/v1/staff/sessions', { body: { email: 'admin@test.local', password: 'admin-password-1' } });
+  assert.equal(login.status, 200);
+  return { url, request, adminToken: login.body.token as string, async close() { await tg.close(); await db.close(); } };
+}
+
+test('personal area: authenticator app, passkey and recovery codes set up from the pages, then each one logs in', { skip }, async () => {
+  const app = await startLocalhostApp();
+  const ctx = await browser.newContext({ userAgent: CHROME, viewport: { width: 390, height: 844 }, acceptDownloads: true });
+  ctx.setDefaultTimeout(45_000);
+  ctx.on('page', (p) => p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`)));
+  try {
+    const page = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    const n = String(Date.now() + 3).slice(-7);
+    const dana = { email: `pa4.${n}@example.com`, phone: `+1558${n}` };
+
+    // sign up
+    await page.goto(`${app.url}/account/signup`);
+    await page.getByTestId('signup-email').fill(dana.email);
+    await page.getByTestId('signup-phone').fill(dana.phone);
+    await page.getByTestId('signup-password').fill(PASSWORD);
+    await page.getByTestId('signup-submit').click();
+    await page.getByTestId('signup-code').waitFor();
+    await enterCode(page, await smsCode(dana.phone, app));
+
+    // the welcome page offers an authenticator app: QR code + key, confirmed with a first code
+    await page.getByTestId('welcome-page').waitFor();
+    await page.getByTestId('totp-start').click();
+    await page.getByTestId('totp-qr').waitFor();
+    assert.match((await page.getByTestId('totp-qr').getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+    const secret = (await page.getByTestId('totp-secret').getAttribute('data-secret'))!;
+    await page.getByTestId('totp-setup').getByTestId('code-input').fill(await totpCode(secret, new Date()));
+    await page.getByTestId('totp-confirm').click();
+    await page.getByTestId('welcome-added').filter({ hasText: 'Authenticator app turned on' }).waitFor();
+
+    // ... and a passkey on this device (the virtual authenticator answers the browser's prompt)
+    await page.getByTestId('passkey-name').fill('Test phone');
+    await page.getByTestId('passkey-add-button').click();
+    await page.getByTestId('welcome-added').filter({ hasText: 'Test phone' }).waitFor();
+    await page.getByTestId('welcome-continue').click();
+
+    // recovery codes on the security page: shown once, ten of them
+    await page.getByTestId('nav-security').click();
+    await page.locator('[data-testid=totp-state]', { hasText: 'On' }).waitFor();
+    await page.getByTestId('passkey').filter({ hasText: 'Test phone' }).waitFor();
+    await page.getByTestId('recovery-generate').click();
+    await page.getByTestId('recovery-codes').waitFor();
+    const codes = await page.getByTestId('recovery-code').allInnerTexts();
+    assert.equal(codes.length, 10);
+    await page.getByTestId('recovery-saved').click();
+    await page.locator('[data-testid=recovery-left]', { hasText: '10 unused codes left' }).waitFor();
+
+    const logIn = async (method: string, answer: (p: Page) => Promise<void>) => {
+      await page.getByTestId('logout').click();
+      await page.getByTestId('login-name').fill(dana.email);
+      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('method-picker').waitFor();
+      await page.getByTestId(`method-${method}`).check();
+      await answer(page);
+      await page.locator('[data-testid=dashboard], [data-testid=auth-error]').first().waitFor();
+      if (await page.getByTestId('auth-error').count()) assert.fail(`login with ${method}: ${await page.getByTestId('auth-error').innerText()}`);
+    };
+    // passkey
+    await logIn('passkey', async (p) => { await p.getByTestId('passkey-button').click(); });
+    // authenticator app (the next 30 s step: a step already used is refused)
+    await logIn('totp', async (p) => { await enterCode(p, await totpCode(secret, new Date(), 30)); });
+    // a recovery code, once
+    await logIn('recovery_code', async (p) => {
+      await p.getByTestId('code-input').fill(codes[0]);
+      await p.getByTestId('verify-button').click();
+    });
+    await page.getByTestId('nav-security').click();
+    await page.locator('[data-testid=recovery-left]', { hasText: '9 unused codes left' }).waitFor();
+    // the sessions list marks this device's session
+    await page.locator('[data-testid=session][data-current=true]').waitFor();
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await ctx.close();
+    await app.close();
+  }
 });

@@ -44,8 +44,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
+  /** Logging out on purpose leads to the login page (a later login starts at the overview, not where they left). */
   const signOut = useCallback(async () => {
     await logout().catch(() => undefined);
+    navigate('/account/login', { replace: true });
     setState({ status: 'out', ended: false });
   }, []);
 
