@@ -3,7 +3,7 @@
 // many transfers in flight (as many concurrent callers). p50/p99 are per transfer, submit → committed.
 // Run: npm run bench:ledger   → bench/RESULTS-ledger.md   (LEDGER_BENCH_SECONDS, LEDGER_BENCH_INFLIGHT, LEDGER_BENCH_BATCH)
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
@@ -143,7 +143,11 @@ const lines = [
   `- os.loadavg() at the end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`,
   '',
 ];
-writeFileSync(OUT, lines.join('\n'));
+// Everything from the history marker on is kept (earlier runs worth comparing against, added by hand).
+const MARKER = '<!-- history: kept by bench/ledger.ts -->';
+const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
+const history = previous.includes(MARKER) ? previous.slice(previous.indexOf(MARKER)) : `${MARKER}\n`;
+writeFileSync(OUT, lines.join('\n') + '\n' + history);
 process.stdout.write(lines.join('\n') + '\n');
 
 await ledger.drain();
