@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { totpCode } from '../../src/modules/customers/customers.testing.ts';
+import { controlClock, totpCode } from '../../src/modules/customers/customers.testing.ts';
 import { freePort, startTestApp, type TestApp } from '../support/app.ts';
 import { testDb } from '../support/db.ts';
 import { launch, skipBrowser as skip } from './browser.ts';
@@ -313,7 +313,8 @@ async function startLocalhostApp() {
   };
   const login = await request('POST', '/v1/staff/sessions', { body: { email: 'admin@test.local', password: 'admin-password-1' } });
   assert.equal(login.status, 200);
-  return { url, request, adminToken: login.body.token as string, async close() { await tg.close(); await db.close(); } };
+  const clock = controlClock(tg.ctx.clock);
+  return { url, request, adminToken: login.body.token as string, advance: clock.advance, async close() { await tg.close(); await db.close(); } };
 }
 
 test('personal area: authenticator app, passkey and recovery codes set up from the pages, then each one logs in', { skip }, async () => {
@@ -367,10 +368,10 @@ test('personal area: authenticator app, passkey and recovery codes set up from t
     await page.getByTestId('recovery-saved').click();
     await page.locator('[data-testid=recovery-left]', { hasText: '10 unused codes left' }).waitFor();
 
-    const logIn = async (method: string, answer: (p: Page) => Promise<void>) => {
+    const logIn = async (method: string, answer: (p: Page) => Promise<void>, password = PASSWORD) => {
       await page.getByTestId('logout').click();
       await page.getByTestId('login-name').fill(dana.email);
-      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-password').fill(password);
       await page.getByTestId('login-submit').click();
       await page.getByTestId('method-picker').waitFor();
       await page.getByTestId(`method-${method}`).check();
@@ -391,6 +392,33 @@ test('personal area: authenticator app, passkey and recovery codes set up from t
     await page.locator('[data-testid=recovery-left]', { hasText: '9 unused codes left' }).waitFor();
     // the sessions list marks this device's session
     await page.locator('[data-testid=session][data-current=true]').waitFor();
+
+    // six minutes later the login's second factor is no longer fresh: changing the password asks for one again
+    app.advance(6 * 60_000);
+    const NEW_PASSWORD = 'green meadow compass 77';
+    await page.getByTestId('password-current').fill(PASSWORD);
+    await page.getByTestId('password-new').fill(NEW_PASSWORD);
+    await page.getByTestId('password-again').fill(NEW_PASSWORD);
+    await page.getByTestId('password-submit').click();
+    const stepUp = page.getByTestId('step-up');
+    await stepUp.getByTestId('second-factor').waitFor();
+    await stepUp.getByTestId('method-passkey').check();
+    await stepUp.getByTestId('passkey-button').click();
+    await page.getByTestId('password-done').waitFor(); // the change went through after the confirmation
+    assert.equal(await stepUp.isVisible(), false);
+    // the old password is refused now, the new one works
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-name').fill(dana.email);
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    assert.match(await page.getByTestId('auth-error').innerText(), /wrong login or password/i);
+    await page.goto(`${app.url}/account`); // logIn starts from a signed-in page's Log out: sign in from here
+    await page.getByTestId('login-name').fill(dana.email);
+    await page.getByTestId('login-password').fill(NEW_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('method-passkey').check();
+    await page.getByTestId('passkey-button').click();
+    await page.getByTestId('dashboard').waitFor();
     assert.deepEqual(pageErrors, []);
   } finally {
     await ctx.close();
