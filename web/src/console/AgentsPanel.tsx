@@ -3,6 +3,7 @@ import { createAgent, listAgents, setAgentActive } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { ErrorNotice, Notice } from '../ui/Notice.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 /** Fulfilment agents (out-of-process workers). A new agent's token is shown exactly once. */
@@ -10,8 +11,7 @@ export function AgentsPanel() {
   const { data, error, reload } = useLoad(() => listAgents(), []);
   const [name, setName] = useState('');
   const [queues, setQueues] = useState('fulfilment.demo-platform-browser');
-  const [busy, setBusy] = useState(false);
-  const [formError, setFormError] = useState<unknown>(null);
+  const { busy, error: formError, setError: setFormError, run } = useAction();
   const [created, setCreated] = useState<{ id: string; token: string; name: string } | null>(null);
   const id = useId();
 
@@ -19,18 +19,10 @@ export function AgentsPanel() {
     e.preventDefault();
     const qs = queues.split(/[\s,]+/).map((q) => q.trim()).filter(Boolean);
     if (!name.trim() || qs.length === 0) return;
-    setBusy(true);
-    setFormError(null);
-    try {
-      const r = await createAgent({ name: name.trim(), queues: qs });
-      setCreated({ ...r, name: name.trim() });
-      setName('');
-      void reload();
-    } catch (err) {
-      setFormError(err);
-    } finally {
-      setBusy(false);
-    }
+    const ok = await run(async () => setCreated({ ...(await createAgent({ name: name.trim(), queues: qs })), name: name.trim() }));
+    if (!ok) return;
+    setName('');
+    void reload();
   }
 
   return (

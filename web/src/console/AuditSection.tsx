@@ -1,43 +1,25 @@
-import { useEffect, useState } from 'react';
-import { listAudit, type AuditRow } from '../api.ts';
+import { listAudit } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { Link } from '../router.tsx';
+import { ListFooter } from '../ui/ListFooter.tsx';
 import { ErrorNotice } from '../ui/Notice.tsx';
+import { useCursorList } from '../ui/useCursorList.ts';
 
 export function AuditSection() {
-  const [rows, setRows] = useState<AuditRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-
-  async function load(after: string | null) {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listAudit(after);
-      setRows((r) => (after ? [...r, ...page.data] : page.data));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }
-
-  useEffect(() => { void load(null); }, []);
+  const list = useCursorList((cursor) => listAudit(cursor), []);
 
   return (
     <section className="stack" aria-labelledby="audit-title">
       <div className="section-head">
         <h1 id="audit-title">Audit log</h1>
-        <button type="button" className="btn btn-small" onClick={() => void load(null)} disabled={loading}>Refresh</button>
+        <button type="button" className="btn btn-small" onClick={list.reload} disabled={list.loading}>Refresh</button>
       </div>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={list.error} />
       <div className="table-wrap">
         <table className="table" data-testid="audit-table">
           <thead><tr><th>When</th><th>Actor</th><th>Action / subject</th><th>Details</th></tr></thead>
           <tbody>
-            {rows.map((r) => (
+            {list.rows.map((r) => (
               <tr key={r.id} data-testid="audit-row" data-action={r.action}>
                 <td data-label="When" className="nowrap">{formatDateTime(r.at)}{r.ip && <div className="small muted mono">{r.ip}</div>}</td>
                 <td data-label="Actor" className="mono small wrap-anywhere">{r.actor}</td>
@@ -53,9 +35,7 @@ export function AuditSection() {
           </tbody>
         </table>
       </div>
-      {!loading && rows.length === 0 && !error && <p className="muted">No entries.</p>}
-      {loading && <p className="muted">Loading…</p>}
-      {cursor && !loading && <button type="button" className="btn" onClick={() => void load(cursor)} data-testid="audit-load-more">Load more</button>}
+      <ListFooter list={list} empty="No entries." moreTestId="audit-load-more" />
     </section>
   );
 }

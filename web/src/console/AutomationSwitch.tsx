@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { getAutomation, pauseAutomation, resumeAutomation, type AutomationState } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { Modal } from '../ui/Modal.tsx';
 import { PauseIcon, PlayIcon } from '../ui/Icon.tsx';
 
@@ -32,8 +33,7 @@ export function useAutomation() {
 export function AutomationSwitch({ state, canWrite, onChanged }: { state: AutomationState | null; canWrite: boolean; onChanged: (s: AutomationState) => void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const reasonId = useId();
 
   if (!state) return <span className="pill pill-muted">Automation …</span>;
@@ -49,19 +49,14 @@ export function AutomationSwitch({ state, canWrite, onChanged }: { state: Automa
 
   async function confirm(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = reason.trim() || undefined;
+    const r = reason.trim() || undefined;
+    const ok = await run(async () => {
       const next = paused ? await resumeAutomation(r) : await pauseAutomation(r);
       onChanged(next && typeof next.paused === 'boolean' ? next : { ...state!, paused: !paused, reason: r ?? null, changedAt: new Date().toISOString() });
-      setOpen(false);
-      setReason('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (!ok) return;
+    setOpen(false);
+    setReason('');
   }
 
   return (

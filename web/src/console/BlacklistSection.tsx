@@ -2,8 +2,10 @@ import { useId, useState, type FormEvent } from 'react';
 import { addBlacklist, listBlacklist, removeBlacklist, type BlacklistKind } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { useSearch } from '../router.tsx';
+import { futureIso } from '../ui/dates.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
 import { ReasonAction } from '../ui/ReasonAction.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 const KINDS: { value: BlacklistKind; label: string }[] = [
@@ -65,32 +67,19 @@ function AddForm({ onAdded }: { onAdded: () => void }) {
   const [value, setValue] = useState(search.get('value') ?? '');
   const [reason, setReason] = useState(ref ? `See order ${ref}` : '');
   const [expiresAt, setExpiresAt] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!value.trim() || !reason.trim()) return;
-    let exp: string | undefined;
-    if (expiresAt) {
-      const d = new Date(expiresAt);
-      if (Number.isNaN(d.getTime()) || d.getTime() <= Date.now()) return setError(new Error('The expiry must be in the future.'));
-      exp = d.toISOString();
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await addBlacklist({ kind, value: value.trim(), reason: reason.trim(), ...(exp ? { expiresAt: exp } : {}) });
-      setValue('');
-      setReason('');
-      setExpiresAt('');
-      onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const exp = futureIso(expiresAt, 'The expiry must be in the future.');
+    if (exp instanceof Error) return setError(exp);
+    if (!(await run(() => addBlacklist({ kind, value: value.trim(), reason: reason.trim(), ...(exp ? { expiresAt: exp } : {}) })))) return;
+    setValue('');
+    setReason('');
+    setExpiresAt('');
+    onAdded();
   }
 
   return (

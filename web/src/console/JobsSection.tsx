@@ -3,6 +3,7 @@ import { listJobs, retryJob, type JobCounts } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 
 const STATUSES: (keyof JobCounts)[] = ['dead', 'queued', 'running', 'done'];
@@ -10,20 +11,10 @@ const STATUSES: (keyof JobCounts)[] = ['dead', 'queued', 'running', 'done'];
 export function JobsSection({ canWrite }: { canWrite: boolean }) {
   const [status, setStatus] = useState<keyof JobCounts>('dead');
   const { data, error, loading, reload } = useLoad(() => listJobs(status), [status]);
-  const [retrying, setRetrying] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const retrying = useAction();
 
-  async function retry(id: string) {
-    setRetrying(id);
-    setActionError(null);
-    try {
-      await retryJob(id);
-      await reload();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setRetrying(null);
-    }
+  function retry(id: string) {
+    return retrying.run(async () => { await retryJob(id); await reload(); }, id);
   }
 
   return (
@@ -43,7 +34,7 @@ export function JobsSection({ canWrite }: { canWrite: boolean }) {
           ))}
         </div>
       )}
-      <ErrorNotice error={error ?? actionError} />
+      <ErrorNotice error={error ?? retrying.error} />
       {loading && !data && <p className="muted">Loading…</p>}
       <div className="table-wrap">
         <table className="table" data-testid="jobs-table">
@@ -63,8 +54,8 @@ export function JobsSection({ canWrite }: { canWrite: boolean }) {
                 {canWrite && (
                   <td data-label="">
                     {(j.status === 'dead' || j.status === 'failed') && (
-                      <button type="button" className="btn btn-small" disabled={retrying === j.id} onClick={() => void retry(j.id)} data-testid="job-retry">
-                        {retrying === j.id ? 'Retrying…' : 'Retry'}
+                      <button type="button" className="btn btn-small" disabled={retrying.pending === j.id} onClick={() => void retry(j.id)} data-testid="job-retry">
+                        {retrying.pending === j.id ? 'Retrying…' : 'Retry'}
                       </button>
                     )}
                   </td>

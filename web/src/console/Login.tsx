@@ -1,28 +1,19 @@
 import { useId, useState, type FormEvent } from 'react';
 import { login, type StaffSession } from '../api.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 export function Login({ onSignedIn, expired }: { onSignedIn: (s: StaffSession) => void; expired: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const emailId = useId();
   const pwId = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!email.trim() || !password) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await login(email.trim(), password));
-    } catch (err) {
-      setError(err);
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    if (!(await run(async () => onSignedIn(await login(email.trim(), password))))) setPassword('');
   }
 
   return (

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { addKeys, updateProduct, type AdminProduct } from '../api.ts';
 import { ErrorNotice, Notice } from '../ui/Notice.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { PricesEditor, parsePriceRows, toPriceRows, type PriceRow } from './PricesEditor.tsx';
 
 /** PATCH name/description/active/prices. Changing a price never changes past orders (lines are snapshots). */
@@ -10,8 +11,7 @@ export function ProductEditor({ product, onSaved, onCancel }: { product: AdminPr
   const [active, setActive] = useState(product.active);
   const [maxQuantity, setMaxQuantity] = useState(String(product.maxQuantity));
   const [prices, setPrices] = useState<PriceRow[]>(toPriceRows(product.prices));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const id = useId();
 
   async function submit(e: FormEvent) {
@@ -28,16 +28,7 @@ export function ProductEditor({ product, onSaved, onCancel }: { product: AdminPr
     const same = parsed.length === product.prices.length && parsed.every((p) => product.prices.some((q) => q.currency === p.currency && q.amount === p.amount));
     if (!same) patch.prices = parsed;
     if (Object.keys(patch).length === 0) return onCancel();
-    setBusy(true);
-    setError(null);
-    try {
-      await updateProduct(product.id, patch);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => updateProduct(product.id, patch))) onSaved();
   }
 
   return (
@@ -69,8 +60,7 @@ export function ProductEditor({ product, onSaved, onCancel }: { product: AdminPr
 
 export function KeysForm({ product, onAdded, onCancel }: { product: AdminProduct; onAdded: () => void; onCancel: () => void }) {
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [result, setResult] = useState<{ added: number; duplicates: number } | null>(null);
   const id = useId();
   const codes = [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
@@ -78,18 +68,10 @@ export function KeysForm({ product, onAdded, onCancel }: { product: AdminProduct
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (codes.length === 0) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await addKeys(product.id, codes);
-      setResult(r);
-      setText('');
-      onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const ok = await run(async () => setResult(await addKeys(product.id, codes)));
+    if (!ok) return;
+    setText('');
+    onAdded();
   }
 
   return (

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { createProduct, type FulfilmentDriver, type NewProduct, type ProductType } from '../api.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { PricesEditor, parsePriceRows, type PriceRow } from './PricesEditor.tsx';
 
 const DRIVERS: Record<ProductType, FulfilmentDriver[]> = {
@@ -18,8 +19,7 @@ export function ProductForm({ onCreated, onCancel }: { onCreated: () => void; on
   const [driver, setDriver] = useState<FulfilmentDriver>('demo-platform-api');
   const [maxQuantity, setMaxQuantity] = useState('10');
   const [prices, setPrices] = useState<PriceRow[]>([{ currency: 'IDR', amount: '' }]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const id = useId();
 
   function changeType(t: ProductType) {
@@ -42,15 +42,7 @@ export function ProductForm({ onCreated, onCancel }: { onCreated: () => void; on
       body.coins = c;
       body.platform = platform.trim();
     }
-    setBusy(true);
-    try {
-      await createProduct(body);
-      onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => createProduct(body))) onCreated();
   }
 
   return (

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { STAFF_ROLES, createStaff, listStaff, updateStaff, type StaffRole, type StaffRow } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { ErrorNotice } from '../ui/Notice.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useLoad } from '../ui/useLoad.ts';
 import { isEmail } from '../util.ts';
 import { AgentsPanel } from './AgentsPanel.tsx';
@@ -32,21 +33,11 @@ export function StaffSection({ currentStaffId, canManageAgents }: { currentStaff
 }
 
 function StaffRowView({ staff: s, self, onChanged }: { staff: StaffRow; self: boolean; onChanged: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
   async function patch(p: { role?: StaffRole; active?: boolean }) {
     if (p.active === false && !window.confirm(`Deactivate ${s.email}? Their sessions stop working.`)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await updateStaff(s.id, p);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => updateStaff(s.id, p))) onChanged();
   }
   return (
     <tr data-testid="staff-row" data-email={s.email}>
@@ -74,24 +65,14 @@ function StaffForm({ onCreated, onCancel }: { onCreated: () => void; onCancel: (
   const [name, setName] = useState('');
   const [role, setRole] = useState<StaffRole>('operator');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!isEmail(email.trim())) return setError(new Error('Enter a valid e-mail address.'));
     if (password.length < 10) return setError(new Error('Use a password of at least 10 characters.'));
-    setBusy(true);
-    setError(null);
-    try {
-      await createStaff({ email: email.trim(), name: name.trim(), role, password });
-      onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => createStaff({ email: email.trim(), name: name.trim(), role, password }))) onCreated();
   }
 
   return (

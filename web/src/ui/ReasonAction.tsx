@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNotice } from './Notice.tsx';
+import { useAction } from './useAction.ts';
 
 /**
  * A button that opens a small confirm form (optionally with a required reason/note) before running an action.
- * Used for every consequential console action.
+ * Used for every consequential console action. `children` (more fields: a checkbox, a hint) go under the reason.
  */
 export function ReasonAction(props: {
   label: string;
@@ -16,29 +17,21 @@ export function ReasonAction(props: {
   testId: string;
   onConfirm: (reason: string) => Promise<unknown>;
   onDone?: () => void;
+  children?: ReactNode;
 }) {
   const { askReason = true, reasonRequired = true } = props;
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (askReason && reasonRequired && !reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onConfirm(reason.trim());
-      setOpen(false);
-      setReason('');
-      props.onDone?.();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (!(await run(() => props.onConfirm(reason.trim())))) return;
+    setOpen(false);
+    setReason('');
+    props.onDone?.();
   }
 
   if (!open) {
@@ -65,6 +58,7 @@ export function ReasonAction(props: {
           />
         </div>
       )}
+      {props.children}
       <ErrorNotice error={error} />
       <div className="row">
         <button

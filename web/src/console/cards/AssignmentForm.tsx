@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { parseMajor } from '../../format.ts';
-import { localDateTime } from '../risk/riskUi.tsx';
+import { localDateTime } from '../../ui/dates.ts';
 import { createAssignment, type Cardholder } from './cardsApi.ts';
 import { ApiErrorNotice, errorField } from './cardsUi.tsx';
 

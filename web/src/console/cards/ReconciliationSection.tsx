@@ -4,9 +4,10 @@ import { formatDateTime, parseMajor } from '../../format.ts';
 import { Link, navigate, useSearch } from '../../router.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
-import { dayToIso, localDay } from '../risk/riskUi.tsx';
+import { dayToIso, localDay } from '../../ui/dates.ts';
+import { saveBlob } from '../../ui/download.ts';
 import { getReconciliation, reconciliationCsvUrl, type ReconQuery } from './cardsApi.ts';
-import { fmt, saveBlob } from './cardsUi.tsx';
+import { fmt } from './cardsUi.tsx';
 import { UnmatchedSpendTable } from './UnmatchedSpendTable.tsx';
 
 const BASE = '/console/reconciliation';

@@ -3,7 +3,7 @@ import { formatMoney } from '../../format.ts';
 import type { CardStatus } from './cardsApi.ts';
 import './cards.css';
 
-/** Small shared pieces of the cards pages: badges, money, downloads, API error wording. */
+/** Small shared pieces of the cards pages: badges, money, API error wording. */
 
 const STATUS_TONE: Record<CardStatus, string> = { active: 'success', frozen: 'warning', closed: 'muted' };
 
@@ -22,18 +22,6 @@ export function TxBadge({ type }: { type: string }) {
 
 export const money = (amount: number, currency: string): string => formatMoney({ amount, currency });
 export const fmt = (m: Money): string => formatMoney(m);
-
-/** Saves a Blob as a file (the console downloads with its Bearer token, so a plain link cannot). */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 const FIELD_LABELS: Record<string, string> = {
   perTransaction: 'Per-transaction limit', daily: 'Daily limit', monthly: 'Monthly limit', allowedMcc: 'Allowed merchant categories',

@@ -1,9 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { runBacktest, type BacktestResult } from '../../api.ts';
 import { formatNumber } from '../../format.ts';
 import { ErrorNotice } from '../../ui/Notice.tsx';
+import { dayToIso, daysAgo, localDay } from '../../ui/dates.ts';
+import { DateRangeFields } from '../../ui/Field.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { compileErrorFrom } from './ExpressionEditor.tsx';
-import { dayToIso, daysAgo, localDay } from './riskUi.tsx';
 
 const pct = (n: number, d: number) => (d > 0 ? `${Math.round((n / d) * 1000) / 10}%` : '—');
 
@@ -11,10 +13,8 @@ const pct = (n: number, d: number) => (d > 0 ? `${Math.round((n / d) * 1000) / 1
 export function BacktestPanel({ expression }: { expression: string }) {
   const [from, setFrom] = useState(daysAgo(7));
   const [to, setTo] = useState(localDay(new Date()));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run: act } = useAction();
   const [result, setResult] = useState<{ r: BacktestResult; expression: string } | null>(null);
-  const id = useId();
 
   async function run(e: FormEvent) {
     e.preventDefault();
@@ -22,17 +22,15 @@ export function BacktestPanel({ expression }: { expression: string }) {
     const t = dayToIso(to, true);
     if (!f || !t) return setError(new Error('Pick both dates.'));
     if (f >= t) return setError(new Error('The start date must be on or before the end date.'));
-    setBusy(true);
-    setError(null);
-    try {
-      setResult({ r: await runBacktest({ expression, from: f, to: t }), expression });
-    } catch (err) {
-      const ce = compileErrorFrom(err);
-      setError(ce ? new Error(`The expression does not compile (line ${ce.line}, column ${ce.column}): ${ce.message}`) : err);
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
+    await act(async () => {
+      try {
+        setResult({ r: await runBacktest({ expression, from: f, to: t }), expression });
+      } catch (err) {
+        setResult(null);
+        const ce = compileErrorFrom(err);
+        throw ce ? new Error(`The expression does not compile (line ${ce.line}, column ${ce.column}): ${ce.message}`) : err;
+      }
+    });
   }
 
   const r = result?.r;
@@ -44,14 +42,7 @@ export function BacktestPanel({ expression }: { expression: string }) {
         <p className="small muted">Runs the expression above over the decisions stored in the period, with the features they had then. Nothing is saved.</p>
       </div>
       <div className="row backtest-range">
-        <div className="field">
-          <label htmlFor={`${id}-from`}>From</label>
-          <input id={`${id}-from`} type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} data-testid="backtest-from" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>To</label>
-          <input id={`${id}-to`} type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} data-testid="backtest-to" />
-        </div>
+        <DateRangeFields from={from} to={to} onChange={(k, v) => (k === 'from' ? setFrom(v) : setTo(v))} testId="backtest" />
         <button type="submit" className="btn" disabled={busy || !expression.trim()} data-testid="backtest-run">{busy ? 'Running…' : 'Run backtest'}</button>
       </div>
       <ErrorNotice error={error} testId="backtest-error" />

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { Drawer } from '../../ui/Drawer.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { useLoad } from '../../ui/useLoad.ts';
 import { ActionBadge, DecisionBadge, EVENT_LABELS, LabelBadge, ReasonList, ScoreMeter, formatFeature } from './riskUi.tsx';
 
@@ -110,22 +111,15 @@ function wouldHave(action: string, score: number): string {
 
 function LabelForm({ decision: d, onLabelled }: { decision: RiskDecision; onLabelled: (d: RiskDecision) => void }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState<RiskLabel | 'clear' | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, pending, error, run } = useAction();
   const id = useId();
 
-  async function set(label: RiskLabel | null) {
-    setBusy(label ?? 'clear');
-    setError(null);
-    try {
+  function set(label: RiskLabel | null) {
+    return run(async () => {
       await labelRiskDecision(d.id, label, reason.trim() || undefined);
       onLabelled(await getRiskDecision(d.id).catch(() => ({ ...d, label, labelReason: label ? reason.trim() || null : null })));
       setReason('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
+    }, label ?? 'clear');
   }
 
   return (
@@ -135,13 +129,13 @@ function LabelForm({ decision: d, onLabelled }: { decision: RiskDecision; onLabe
         <input id={id} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. chargeback received" data-testid="label-reason" />
       </div>
       <div className="row">
-        <button type="button" className={`btn btn-small ${d.label === 'fraud' ? 'btn-danger' : 'btn-danger-outline'}`} aria-pressed={d.label === 'fraud'} disabled={!!busy} onClick={() => void set('fraud')} data-testid="label-fraud">
-          {busy === 'fraud' ? 'Saving…' : 'Fraud'}
+        <button type="button" className={`btn btn-small ${d.label === 'fraud' ? 'btn-danger' : 'btn-danger-outline'}`} aria-pressed={d.label === 'fraud'} disabled={busy} onClick={() => void set('fraud')} data-testid="label-fraud">
+          {pending === 'fraud' ? 'Saving…' : 'Fraud'}
         </button>
-        <button type="button" className={`btn btn-small ${d.label === 'legit' ? 'btn-success' : ''}`} aria-pressed={d.label === 'legit'} disabled={!!busy} onClick={() => void set('legit')} data-testid="label-legit">
-          {busy === 'legit' ? 'Saving…' : 'Legit'}
+        <button type="button" className={`btn btn-small ${d.label === 'legit' ? 'btn-success' : ''}`} aria-pressed={d.label === 'legit'} disabled={busy} onClick={() => void set('legit')} data-testid="label-legit">
+          {pending === 'legit' ? 'Saving…' : 'Legit'}
         </button>
-        {d.label && <button type="button" className="btn btn-small btn-ghost" disabled={!!busy} onClick={() => void set(null)} data-testid="label-clear">Clear label</button>}
+        {d.label && <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void set(null)} data-testid="label-clear">Clear label</button>}
       </div>
       <ErrorNotice error={error} />
     </div>

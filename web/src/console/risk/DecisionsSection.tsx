@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useState } from 'react';
 import {
   RISK_DECISIONS,
   RISK_EVENT_KINDS,
@@ -6,177 +6,91 @@ import {
   listRiskDecisions,
   listRiskRules,
   riskReportUrl,
-  type RiskDecision,
 } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
-import { Link, navigate, useSearch } from '../../router.tsx';
+import { Link } from '../../router.tsx';
+import { dayToIso, localDay } from '../../ui/dates.ts';
+import { saveBlob } from '../../ui/download.ts';
+import { DateRangeFields, Field, SelectField } from '../../ui/Field.tsx';
+import { ListFooter, rowClick } from '../../ui/ListFooter.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
+import { useCursorList } from '../../ui/useCursorList.ts';
 import { useLoad } from '../../ui/useLoad.ts';
+import { useDebouncedInput, useUrlFilters } from '../../ui/useUrlFilters.ts';
 import { DecisionDrawer } from './DecisionDrawer.tsx';
-import { DecisionBadge, EVENT_LABELS, LabelBadge, ScoreMeter, dayToIso, localDay } from './riskUi.tsx';
+import { DecisionBadge, EVENT_LABELS, LabelBadge, ScoreMeter } from './riskUi.tsx';
 import { TopRules } from './TopRules.tsx';
 
-const BASE = '/console/risk/decisions';
-
-function setParam(key: string, value: string) {
-  const next = new URLSearchParams(window.location.search);
-  if (value) next.set(key, value);
-  else next.delete(key);
-  const s = next.toString();
-  navigate(`${BASE}${s ? `?${s}` : ''}`, { replace: true });
-}
+const LABELS = [{ value: 'fraud', label: 'fraud' }, { value: 'legit', label: 'legit' }, { value: 'unlabelled', label: 'not labelled yet' }];
 
 /** Decisions with filters (kept in the URL), a detail drawer, labels, the CSV report and the rules firing most. */
 export function DecisionsSection({ canLabel, canOpenOrders }: { canLabel: boolean; canOpenOrders: boolean }) {
-  const search = useSearch();
-  const from = search.get('from') ?? '';
-  const to = search.get('to') ?? '';
-  const decision = search.get('decision') ?? '';
-  const kind = search.get('kind') ?? '';
-  const rule = search.get('rule') ?? '';
-  const label = search.get('label') ?? '';
-  const open = search.get('d');
-  const [ruleText, setRuleText] = useState(rule);
-  const [rows, setRows] = useState<RiskDecision[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const f = useUrlFilters('/console/risk/decisions', ['from', 'to', 'decision', 'kind', 'rule', 'label']);
+  const { from, to, decision, kind, rule, label } = f.values;
+  const open = f.search.get('d');
+  const [ruleText, setRuleText] = useDebouncedInput(rule, (v) => f.set('rule', v), { delayMs: 400 });
   const [tick, setTick] = useState(0);
-  const [downloading, setDownloading] = useState(false);
-  const [dlError, setDlError] = useState<unknown>(null);
+  const csv = useAction();
   const ruleNames = useLoad(() => listRiskRules().then((r) => r.data.map((x) => x.name)), []);
-  const ids = { from: useId(), to: useId(), decision: useId(), kind: useId(), rule: useId(), label: useId(), list: useId() };
   const filters = { from: dayToIso(from), to: dayToIso(to, true), decision, kind, rule, label };
+  const list = useCursorList((cursor, signal) => listRiskDecisions(filters, cursor, signal), [from, to, decision, kind, rule, label, tick]);
 
-  useEffect(() => {
-    if (ruleText.trim() === rule) return;
-    const t = window.setTimeout(() => setParam('rule', ruleText.trim()), 400);
-    return () => window.clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ruleText]);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    setError(null);
-    listRiskDecisions(filters, null, ctrl.signal)
-      .then((p) => { setRows(p.data); setCursor(p.nextCursor); })
-      .catch((e) => { if (!ctrl.signal.aborted) setError(e); })
-      .finally(() => { if (!ctrl.signal.aborted) setLoading(false); });
-    return () => ctrl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [from, to, decision, kind, rule, label, tick]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoading(true);
-    try {
-      const p = await listRiskDecisions(filters, cursor);
-      setRows((r) => [...r, ...p.data]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
+  function download() {
+    return csv.run(async () => saveBlob(await downloadAdmin(riskReportUrl(filters)), `fraud-report-${localDay(new Date())}.csv`));
   }
 
-  async function download() {
-    setDownloading(true);
-    setDlError(null);
-    try {
-      const blob = await downloadAdmin(riskReportUrl(filters));
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `fraud-report-${localDay(new Date())}.csv`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (e) {
-      setDlError(e);
-    } finally {
-      setDownloading(false);
-    }
-  }
-
-  const anyFilter = !!(from || to || decision || kind || rule || label);
   return (
     <section className="stack" aria-labelledby="decisions-title">
       <div className="section-head">
         <h1 id="decisions-title">Decisions</h1>
         <button type="button" className="btn btn-small" onClick={() => setTick((n) => n + 1)} data-testid="decisions-refresh">Refresh</button>
-        <button type="button" className="btn btn-small" onClick={() => void download()} disabled={downloading} data-testid="decisions-csv">
-          {downloading ? 'Preparing…' : 'Download CSV'}
+        <button type="button" className="btn btn-small" onClick={() => void download()} disabled={csv.busy} data-testid="decisions-csv">
+          {csv.busy ? 'Preparing…' : 'Download CSV'}
         </button>
       </div>
-      <ErrorNotice error={dlError} testId="csv-error" />
+      <ErrorNotice error={csv.error} testId="csv-error" />
 
-      <form className="filters filters-risk" onSubmit={(e) => { e.preventDefault(); setParam('rule', ruleText.trim()); }} data-testid="decisions-filters">
-        <div className="field">
-          <label htmlFor={ids.from}>From</label>
-          <input id={ids.from} type="date" value={from} max={to || undefined} onChange={(e) => setParam('from', e.target.value)} data-testid="decisions-from" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>To</label>
-          <input id={ids.to} type="date" value={to} min={from || undefined} onChange={(e) => setParam('to', e.target.value)} data-testid="decisions-to" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.decision}>Decision</label>
-          <select id={ids.decision} value={decision} onChange={(e) => setParam('decision', e.target.value)} data-testid="decisions-decision">
-            <option value="">All</option>
-            {RISK_DECISIONS.map((d) => <option key={d} value={d}>{d}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.kind}>Event</label>
-          <select id={ids.kind} value={kind} onChange={(e) => setParam('kind', e.target.value)} data-testid="decisions-kind">
-            <option value="">All</option>
-            {RISK_EVENT_KINDS.map((k) => <option key={k} value={k}>{EVENT_LABELS[k] ?? k}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.label}>Label</label>
-          <select id={ids.label} value={label} onChange={(e) => setParam('label', e.target.value)} data-testid="decisions-label">
-            <option value="">Any</option>
-            <option value="fraud">fraud</option>
-            <option value="legit">legit</option>
-            <option value="unlabelled">not labelled yet</option>
-          </select>
-        </div>
-        <div className="field grow">
-          <label htmlFor={ids.rule}>Rule fired</label>
-          <input id={ids.rule} type="search" list={ids.list} placeholder="Exact rule name" value={ruleText} onChange={(e) => setRuleText(e.target.value)} data-testid="decisions-rule" />
-          <datalist id={ids.list}>
-            {(ruleNames.data ?? []).map((n) => <option key={n} value={n} />)}
-            <option value="allow_list" />
-            <option value="score_threshold" />
-          </datalist>
-        </div>
-        {anyFilter && (
+      <form className="filters filters-risk" onSubmit={(e) => { e.preventDefault(); f.set('rule', ruleText.trim()); }} data-testid="decisions-filters">
+        <DateRangeFields from={from} to={to} onChange={f.set} testId="decisions" />
+        <SelectField label="Decision" value={decision} onChange={(v) => f.set('decision', v)} options={RISK_DECISIONS} testId="decisions-decision" />
+        <SelectField label="Event" value={kind} onChange={(v) => f.set('kind', v)} options={RISK_EVENT_KINDS.map((k) => ({ value: k, label: EVENT_LABELS[k] ?? k }))} testId="decisions-kind" />
+        <SelectField label="Label" value={label} onChange={(v) => f.set('label', v)} options={LABELS} all="Any" testId="decisions-label" />
+        <Field label="Rule fired" className="grow">
+          {(id) => (
+            <>
+              <input id={id} type="search" list={`${id}-list`} placeholder="Exact rule name" value={ruleText} onChange={(e) => setRuleText(e.target.value)} data-testid="decisions-rule" />
+              <datalist id={`${id}-list`}>
+                {(ruleNames.data ?? []).map((n) => <option key={n} value={n} />)}
+                <option value="allow_list" />
+                <option value="score_threshold" />
+              </datalist>
+            </>
+          )}
+        </Field>
+        {f.any && (
           <div className="filters-clear">
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => { setRuleText(''); navigate(BASE, { replace: true }); }} data-testid="decisions-clear">Clear filters</button>
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => { setRuleText(''); f.clear(); }} data-testid="decisions-clear">Clear filters</button>
           </div>
         )}
       </form>
 
-      <TopRules from={filters.from} to={filters.to} tick={tick} onPick={(r) => { setRuleText(r); setParam('rule', r); }} />
+      <TopRules from={filters.from} to={filters.to} tick={tick} onPick={(r) => { setRuleText(r); f.set('rule', r); }} />
 
-      <ErrorNotice error={error} />
+      <ErrorNotice error={list.error} />
       <div className="table-wrap">
         <table className="table" data-testid="decisions-table">
           <thead>
             <tr><th>When</th><th>Event</th><th>Subject</th><th>Decision</th><th>Score</th><th>Rules</th><th>Label</th></tr>
           </thead>
           <tbody>
-            {rows.map((d) => {
+            {list.rows.map((d) => {
               const fired = d.reasons.filter((r) => r.effect !== 'skipped');
               return (
                 <tr key={d.id} className={`clickable ${open === d.id ? 'row-highlight' : ''}`} data-testid="decision-row" data-decision-id={d.id} data-decision={d.decision} data-subject-id={d.subjectId ?? ''}
-                  onClick={(e) => { if (!(e.target as HTMLElement).closest('a,button')) setParam('d', d.id); }}>
+                  onClick={rowClick(() => f.set('d', d.id))}>
                   <td data-label="When" className="nowrap">
-                    <button type="button" className="linklike" onClick={() => setParam('d', d.id)} data-testid="decision-open">{formatDateTime(d.createdAt)}</button>
+                    <button type="button" className="linklike" onClick={() => f.set('d', d.id)} data-testid="decision-open">{formatDateTime(d.createdAt)}</button>
                   </td>
                   <td data-label="Event">{EVENT_LABELS[d.kind] ?? d.kind}</td>
                   <td data-label="Subject" className="mono small wrap-anywhere">
@@ -198,16 +112,14 @@ export function DecisionsSection({ canLabel, canOpenOrders }: { canLabel: boolea
           </tbody>
         </table>
       </div>
-      {!loading && rows.length === 0 && !error && <p className="muted" data-testid="decisions-empty">No decisions match these filters.</p>}
-      {loading && <p className="muted" aria-busy="true">Loading…</p>}
-      {cursor && !loading && <button type="button" className="btn" onClick={() => void loadMore()} data-testid="decisions-load-more">Load more</button>}
+      <ListFooter list={list} empty="No decisions match these filters." emptyTestId="decisions-empty" moreTestId="decisions-load-more" />
 
       <DecisionDrawer
         id={open}
         canLabel={canLabel}
         canOpenOrders={canOpenOrders}
-        onClose={() => setParam('d', '')}
-        onLabelled={(upd) => setRows((rs) => rs.map((r) => (r.id === upd.id ? { ...r, label: upd.label, labelReason: upd.labelReason } : r)))}
+        onClose={() => f.set('d', '')}
+        onLabelled={(upd) => list.setRows((rs) => rs.map((r) => (r.id === upd.id ? { ...r, label: upd.label, labelReason: upd.labelReason } : r)))}
       />
     </section>
   );

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import {
   RISK_LIST_KINDS,
   addRiskListEntry,
@@ -12,41 +12,29 @@ import {
   type RiskRule,
 } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
-import { Link, navigate, useSearch } from '../../router.tsx';
+import { Link } from '../../router.tsx';
+import { futureIso, localDateTime } from '../../ui/dates.ts';
+import { Field, SelectField } from '../../ui/Field.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
 import { ReasonAction } from '../../ui/ReasonAction.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { useLoad } from '../../ui/useLoad.ts';
-import { LIST_KIND_LABELS, localDateTime } from './riskUi.tsx';
+import { useUrlFilters } from '../../ui/useUrlFilters.ts';
+import { LIST_KIND_LABELS } from './riskUi.tsx';
 
 const kindLabel = (k: string) => LIST_KIND_LABELS[k as RiskListKind] ?? k;
-
-function futureIso(local: string): string | Error | undefined {
-  if (!local) return undefined;
-  const d = new Date(local);
-  if (Number.isNaN(d.getTime())) return new Error('That date is not valid.');
-  if (d.getTime() <= Date.now()) return new Error('The date must be in the future.');
-  return d.toISOString();
-}
+const KIND_OPTIONS = RISK_LIST_KINDS.map((k) => ({ value: k, label: kindLabel(k) }));
+const LIST_OPTIONS = [{ value: 'allow', label: 'Allow' }, { value: 'block', label: 'Block' }];
 
 /** The risk engine's allow and block lists (read by rules: lists.allow / lists.block) and per-customer rule snoozes. */
 export function ListsSection({ canWrite }: { canWrite: boolean }) {
-  const search = useSearch();
-  const list = search.get('list') ?? '';
-  const kind = search.get('kind') ?? '';
+  const f = useUrlFilters('/console/risk/lists', ['list', 'kind']);
+  const { list, kind } = f.values;
   const { data, error, loading, reload } = useLoad(() => listRiskLists({ list, kind }), [list, kind]);
   const rules = useLoad(() => listRiskRules(), []);
   const [q, setQ] = useState('');
-  const ids = { list: useId(), kind: useId(), q: useId() };
-  const f = q.trim().toLowerCase();
-  const rows = (data?.data ?? []).filter((r) => !f || r.value.toLowerCase().includes(f) || r.reason.toLowerCase().includes(f));
-
-  function setParam(key: string, value: string) {
-    const next = new URLSearchParams(window.location.search);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    const s = next.toString();
-    navigate(`/console/risk/lists${s ? `?${s}` : ''}`, { replace: true });
-  }
+  const needle = q.trim().toLowerCase();
+  const rows = (data?.data ?? []).filter((r) => !needle || r.value.toLowerCase().includes(needle) || r.reason.toLowerCase().includes(needle));
 
   return (
     <section className="stack" aria-labelledby="lists-title">
@@ -55,25 +43,11 @@ export function ListsSection({ canWrite }: { canWrite: boolean }) {
       {canWrite && <ListEntryForm onAdded={reload} />}
 
       <div className="filters filters-lists">
-        <div className="field">
-          <label htmlFor={ids.list}>List</label>
-          <select id={ids.list} value={list} onChange={(e) => setParam('list', e.target.value)} data-testid="lists-filter-list">
-            <option value="">Both</option>
-            <option value="allow">Allow</option>
-            <option value="block">Block</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.kind}>Kind</label>
-          <select id={ids.kind} value={kind} onChange={(e) => setParam('kind', e.target.value)} data-testid="lists-filter-kind">
-            <option value="">All</option>
-            {RISK_LIST_KINDS.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
-          </select>
-        </div>
-        <div className="field grow">
-          <label htmlFor={ids.q}>Search</label>
-          <input id={ids.q} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Value or reason" />
-        </div>
+        <SelectField label="List" value={list} onChange={(v) => f.set('list', v)} options={LIST_OPTIONS} all="Both" testId="lists-filter-list" />
+        <SelectField label="Kind" value={kind} onChange={(v) => f.set('kind', v)} options={KIND_OPTIONS} testId="lists-filter-kind" />
+        <Field label="Search" className="grow">
+          {(id) => <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Value or reason" />}
+        </Field>
       </div>
       <ErrorNotice error={error} />
       {loading && !data && <p className="muted">Loading…</p>}
@@ -115,28 +89,19 @@ function ListEntryForm({ onAdded }: { onAdded: () => void }) {
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const [expiresAt, setExpiresAt] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const id = useId();
+  const action = useAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!value.trim() || !reason.trim()) return;
     const exp = futureIso(expiresAt);
-    if (exp instanceof Error) return setError(exp);
-    setBusy(true);
-    setError(null);
-    try {
-      await addRiskListEntry({ list, kind, value: value.trim(), reason: reason.trim(), ...(exp ? { expiresAt: exp } : {}) });
-      setValue('');
-      setReason('');
-      setExpiresAt('');
-      onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (exp instanceof Error) return action.setError(exp);
+    const ok = await action.run(() => addRiskListEntry({ list, kind, value: value.trim(), reason: reason.trim(), ...(exp ? { expiresAt: exp } : {}) }));
+    if (!ok) return;
+    setValue('');
+    setReason('');
+    setExpiresAt('');
+    onAdded();
   }
 
   return (
@@ -144,36 +109,22 @@ function ListEntryForm({ onAdded }: { onAdded: () => void }) {
       <summary className="summary-btn"><strong>Add an entry</strong></summary>
       <form className="stack form-top" onSubmit={submit} data-testid="list-form">
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor={`${id}-list`}>List</label>
-            <select id={`${id}-list`} value={list} onChange={(e) => setList(e.target.value as 'allow' | 'block')} data-testid="list-list">
-              <option value="block">Block</option>
-              <option value="allow">Allow</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-kind`}>Kind</label>
-            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as RiskListKind)} data-testid="list-kind">
-              {RISK_LIST_KINDS.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-value`}>Value</label>
-            <input id={`${id}-value`} required maxLength={254} value={value} onChange={(e) => setValue(e.target.value)} data-testid="list-value" />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-exp`}>Expires <span className="muted">(optional)</span></label>
-            <input id={`${id}-exp`} type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} data-testid="list-expires" />
-          </div>
-          <div className="field span-2">
-            <label htmlFor={`${id}-reason`}>Reason</label>
-            <input id={`${id}-reason`} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="list-reason" />
-          </div>
+          <SelectField label="List" value={list} onChange={(v) => setList(v as 'allow' | 'block')} options={[LIST_OPTIONS[1], LIST_OPTIONS[0]]} all={null} testId="list-list" />
+          <SelectField label="Kind" value={kind} onChange={(v) => setKind(v as RiskListKind)} options={KIND_OPTIONS} all={null} testId="list-kind" />
+          <Field label="Value">
+            {(id) => <input id={id} required maxLength={254} value={value} onChange={(e) => setValue(e.target.value)} data-testid="list-value" />}
+          </Field>
+          <Field label={<>Expires <span className="muted">(optional)</span></>}>
+            {(id) => <input id={id} type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} data-testid="list-expires" />}
+          </Field>
+          <Field label="Reason" className="span-2">
+            {(id) => <input id={id} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="list-reason" />}
+          </Field>
         </div>
-        <ErrorNotice error={error} />
+        <ErrorNotice error={action.error} />
         <div>
-          <button type="submit" className="btn btn-primary" disabled={busy || !value.trim() || !reason.trim()} data-testid="list-add-submit">
-            {busy ? 'Adding…' : `Add to ${list} list`}
+          <button type="submit" className="btn btn-primary" disabled={action.busy || !value.trim() || !reason.trim()} data-testid="list-add-submit">
+            {action.busy ? 'Adding…' : `Add to ${list} list`}
           </button>
         </div>
       </form>
@@ -223,28 +174,18 @@ function SnoozeForm({ rules, onAdded }: { rules: RiskRule[]; onAdded: () => void
   const [value, setValue] = useState('');
   const [until, setUntil] = useState(() => localDateTime(new Date(Date.now() + 7 * 86_400_000)));
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const id = useId();
+  const action = useAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ruleId || !value.trim() || !reason.trim()) return;
     const u = futureIso(until);
-    if (!u) return setError(new Error('Pick until when.'));
-    if (u instanceof Error) return setError(u);
-    setBusy(true);
-    setError(null);
-    try {
-      await addSnooze({ ruleId, kind, value: value.trim(), until: u, reason: reason.trim() });
-      setValue('');
-      setReason('');
-      onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (!u) return action.setError(new Error('Pick until when.'));
+    if (u instanceof Error) return action.setError(u);
+    if (!(await action.run(() => addSnooze({ ruleId, kind, value: value.trim(), until: u, reason: reason.trim() })))) return;
+    setValue('');
+    setReason('');
+    onAdded();
   }
 
   const ok = ruleId && value.trim() && reason.trim() && until;
@@ -253,35 +194,22 @@ function SnoozeForm({ rules, onAdded }: { rules: RiskRule[]; onAdded: () => void
       <summary className="summary-btn"><strong>Snooze a rule for a customer</strong></summary>
       <form className="stack form-top" onSubmit={submit} data-testid="snooze-form">
         <div className="form-grid">
-          <div className="field span-2">
-            <label htmlFor={`${id}-rule`}>Rule</label>
-            <select id={`${id}-rule`} value={ruleId} onChange={(e) => setRuleId(e.target.value)} data-testid="snooze-rule">
-              <option value="">Choose a rule…</option>
-              {rules.map((r) => <option key={r.id} value={r.id}>{r.name}{r.enabled ? '' : ' (disabled)'}</option>)}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-kind`}>Kind</label>
-            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as RiskListKind)} data-testid="snooze-kind">
-              {RISK_LIST_KINDS.map((k) => <option key={k} value={k}>{kindLabel(k)}</option>)}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-value`}>Value</label>
-            <input id={`${id}-value`} required maxLength={254} value={value} onChange={(e) => setValue(e.target.value)} data-testid="snooze-value" />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-until`}>Until</label>
-            <input id={`${id}-until`} type="datetime-local" required value={until} onChange={(e) => setUntil(e.target.value)} data-testid="snooze-until" />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-reason`}>Reason</label>
-            <input id={`${id}-reason`} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="snooze-reason" />
-          </div>
+          <SelectField label="Rule" className="span-2" value={ruleId} onChange={setRuleId} all="Choose a rule…" testId="snooze-rule"
+            options={rules.map((r) => ({ value: r.id, label: `${r.name}${r.enabled ? '' : ' (disabled)'}` }))} />
+          <SelectField label="Kind" value={kind} onChange={(v) => setKind(v as RiskListKind)} options={KIND_OPTIONS} all={null} testId="snooze-kind" />
+          <Field label="Value">
+            {(id) => <input id={id} required maxLength={254} value={value} onChange={(e) => setValue(e.target.value)} data-testid="snooze-value" />}
+          </Field>
+          <Field label="Until">
+            {(id) => <input id={id} type="datetime-local" required value={until} onChange={(e) => setUntil(e.target.value)} data-testid="snooze-until" />}
+          </Field>
+          <Field label="Reason">
+            {(id) => <input id={id} required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="snooze-reason" />}
+          </Field>
         </div>
-        <ErrorNotice error={error} />
+        <ErrorNotice error={action.error} />
         <div>
-          <button type="submit" className="btn btn-primary" disabled={busy || !ok} data-testid="snooze-submit">{busy ? 'Saving…' : 'Snooze'}</button>
+          <button type="submit" className="btn btn-primary" disabled={action.busy || !ok} data-testid="snooze-submit">{action.busy ? 'Saving…' : 'Snooze'}</button>
         </div>
       </form>
     </details>

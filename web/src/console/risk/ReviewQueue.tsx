@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { approveReview, listReviews, rejectReview, type ReviewItem } from '../../api.ts';
 import { formatDateTime, formatMoney, formatRelative } from '../../format.ts';
 import { Link } from '../../router.tsx';
@@ -94,48 +94,18 @@ function ReviewCard({ item: it, canOpenOrders, onDone }: { item: ReviewItem; can
 }
 
 function RejectAction({ item: it, onDone }: { item: ReviewItem; onDone: (msg: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
   const [blacklist, setBlacklist] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const id = useId();
   const captured = it.payment?.status === 'captured';
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await rejectReview(it.orderId, reason.trim(), blacklist);
-      setOpen(false);
-      onDone(`Rejected ${it.orderId}: ${captured ? 'the payment is being refunded' : 'the authorization is voided and the order cancelled'}${blacklist ? '; the e-mail and card are blocked' : ''}.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (!open) return <button type="button" className="btn btn-danger-outline" onClick={() => setOpen(true)} data-testid="review-reject">Reject</button>;
   return (
-    <form className="confirm-box" onSubmit={submit} data-testid="review-reject-form">
-      <p className="confirm-prompt">{captured ? `Reject: refund ${formatMoney(it.total)}, stop the order and label it fraud?` : 'Reject: void the authorization, cancel the order and label it fraud?'}</p>
-      <div className="field">
-        <label htmlFor={`${id}-r`}>Reason</label>
-        <textarea id={`${id}-r`} rows={2} required autoFocus value={reason} onChange={(e) => setReason(e.target.value)} data-testid="review-reject-reason" />
-      </div>
+    <ReasonAction label="Reject" danger testId="review-reject" confirmLabel="Reject order"
+      prompt={captured ? `Reject: refund ${formatMoney(it.total)}, stop the order and label it fraud?` : 'Reject: void the authorization, cancel the order and label it fraud?'}
+      onConfirm={(reason) => rejectReview(it.orderId, reason, blacklist)}
+      onDone={() => onDone(`Rejected ${it.orderId}: ${captured ? 'the payment is being refunded' : 'the authorization is voided and the order cancelled'}${blacklist ? '; the e-mail and card are blocked' : ''}.`)}>
       <label className="check">
         <input type="checkbox" checked={blacklist} onChange={(e) => setBlacklist(e.target.checked)} data-testid="review-reject-blacklist" />
         <span>Also block the e-mail and card{it.email ? <> (<span className="wrap-anywhere">{it.email}</span>{it.payment?.card?.last4 ? `, …${it.payment.card.last4}` : ''})</> : ''}</span>
       </label>
       {blacklist && <p className="hint">The buyer’s IP is blocked too, unless it is a private (proxy or local) address. Entries appear in Risk lists.</p>}
-      <ErrorNotice error={error} />
-      <div className="row">
-        <button type="submit" className="btn btn-danger" disabled={busy || !reason.trim()} data-testid="review-reject-confirm">{busy ? 'Working…' : 'Reject order'}</button>
-        <button type="button" className="btn btn-ghost" onClick={() => { setOpen(false); setError(null); }} disabled={busy}>Cancel</button>
-      </div>
-    </form>
+    </ReasonAction>
   );
 }

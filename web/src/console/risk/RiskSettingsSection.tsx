@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { getRiskSettings, updateRiskSettings, type RiskSettings } from '../../api.ts';
 import { ErrorNotice, Notice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { useLoad } from '../../ui/useLoad.ts';
 
 export function RiskSettingsSection({ canWrite }: { canWrite: boolean }) {
@@ -19,8 +20,7 @@ function SettingsForm({ settings, canWrite, onSaved }: { settings: RiskSettings;
   const [review, setReview] = useState(String(settings.reviewThreshold));
   const [block, setBlock] = useState(String(settings.blockThreshold));
   const [limit, setLimit] = useState(String(settings.autoCaptureLimitUsd));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState(false);
   const id = useId();
 
@@ -40,14 +40,7 @@ function SettingsForm({ settings, canWrite, onSaved }: { settings: RiskSettings;
     if (b !== settings.blockThreshold) patch.blockThreshold = b;
     if (l !== settings.autoCaptureLimitUsd) patch.autoCaptureLimitUsd = l;
     if (Object.keys(patch).length === 0) { setSaved(true); return; }
-    setBusy(true);
-    try {
-      onSaved(await updateRiskSettings(patch));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => onSaved(await updateRiskSettings(patch)));
   }
 
   const r = Number(review);

@@ -21,6 +21,7 @@ import { formatDateTime } from '../../format.ts';
 import { Link, navigate } from '../../router.tsx';
 import { ErrorNotice, Notice } from '../../ui/Notice.tsx';
 import { ReasonAction } from '../../ui/ReasonAction.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { useLoad } from '../../ui/useLoad.ts';
 import { BacktestPanel } from './BacktestPanel.tsx';
 import { ExpressionEditor, compileErrorFrom, insertAtCursor, useExpressionCheck, type CheckState } from './ExpressionEditor.tsx';
@@ -69,8 +70,7 @@ function RuleForm({ rule, features, canWrite, onSaved }: { rule: RiskRule | null
   const [sideActions, setSideActions] = useState<SideAction[]>(rule?.sideActions ?? []);
   const [mode, setMode] = useState<RuleMode>(rule?.mode ?? (rule ? 'active' : 'shadow'));
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [saveCheck, setSaveCheck] = useState<{ expression: string; state: CheckState } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const live = useExpressionCheck(expression);
@@ -93,32 +93,30 @@ function RuleForm({ rule, features, canWrite, onSaved }: { rule: RiskRule | null
     if (events.length === 0) return setError(new Error('Pick at least one event the rule applies to.'));
     if (!Number.isInteger(sc) || sc < 0 || sc > 100) return setError(new Error('The score is a whole number from 0 to 100.'));
     const body: RuleInput = { name: name.trim(), description: description.trim(), expression, events, action, score: sc, sideActions, mode, enabled };
-    setBusy(true);
-    try {
-      let saved: RiskRule;
-      if (rule) {
-        // Send only what changed: every PATCH makes a new version.
-        const patch: Partial<RuleInput> = {};
-        const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].sort() : v);
-        (Object.keys(body) as (keyof RuleInput)[]).forEach((k) => {
-          if (norm(rule[k as keyof RiskRule]) !== norm(body[k])) (patch as Record<string, unknown>)[k] = body[k];
-        });
-        if (Object.keys(patch).length === 0) { navigate(`/console/risk/rules?saved=${encodeURIComponent(rule.id)}`); return; }
-        saved = await updateRiskRule(rule.id, patch);
-      } else {
-        saved = await createRiskRule(body);
+    await run(async () => {
+      try {
+        let saved: RiskRule;
+        if (rule) {
+          // Send only what changed: every PATCH makes a new version.
+          const patch: Partial<RuleInput> = {};
+          const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...v].sort() : v);
+          (Object.keys(body) as (keyof RuleInput)[]).forEach((k) => {
+            if (norm(rule[k as keyof RiskRule]) !== norm(body[k])) (patch as Record<string, unknown>)[k] = body[k];
+          });
+          if (Object.keys(patch).length === 0) { navigate(`/console/risk/rules?saved=${encodeURIComponent(rule.id)}`); return; }
+          saved = await updateRiskRule(rule.id, patch);
+        } else {
+          saved = await createRiskRule(body);
+        }
+        onSaved();
+        navigate(`/console/risk/rules?saved=${encodeURIComponent(saved.id)}&v=${saved.version}`);
+      } catch (err) {
+        // A compile error from the save marks the expression too.
+        const ce = compileErrorFrom(err);
+        if (ce) setSaveCheck({ expression, state: { status: 'error', error: ce } });
+        throw err;
       }
-      onSaved();
-      navigate(`/console/risk/rules?saved=${encodeURIComponent(saved.id)}&v=${saved.version}`);
-    } catch (err) {
-      const ce = compileErrorFrom(err);
-      if (ce) {
-        setSaveCheck({ expression, state: { status: 'error', error: ce } });
-        setError(err);
-      } else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

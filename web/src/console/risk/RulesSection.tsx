@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { listRiskRules, updateRiskRule, type RiskRule } from '../../api.ts';
 import { Link, navigate, useSearch } from '../../router.tsx';
 import { ErrorNotice, Notice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { useLoad } from '../../ui/useLoad.ts';
 import { ActionBadge, EVENT_LABELS } from './riskUi.tsx';
 
@@ -51,21 +52,11 @@ export function RulesSection({ canWrite }: { canWrite: boolean }) {
 }
 
 function RuleRow({ rule: r, canWrite, highlight, onChanged }: { rule: RiskRule; canWrite: boolean; highlight: boolean; onChanged: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const href = `/console/risk/rules/${encodeURIComponent(r.id)}`;
 
   async function patch(p: { enabled?: boolean; mode?: 'active' | 'shadow' }) {
-    setBusy(true);
-    setError(null);
-    try {
-      await updateRiskRule(r.id, p);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => updateRiskRule(r.id, p))) onChanged();
   }
 
   return (

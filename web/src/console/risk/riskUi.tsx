@@ -1,32 +1,5 @@
 import type { RiskListKind, RiskReason } from '../../api.ts';
 
-/** Local date (yyyy-mm-dd) to an ISO instant at local midnight; `nextDay` gives the exclusive upper bound. */
-export function dayToIso(day: string, nextDay = false): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const d = new Date(`${day}T00:00:00`);
-  if (Number.isNaN(d.getTime())) return undefined;
-  if (nextDay) d.setDate(d.getDate() + 1);
-  return d.toISOString();
-}
-
-/** A Date as a local yyyy-mm-dd (what <input type=date> holds). */
-export function localDay(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
-export function daysAgo(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return localDay(d);
-}
-
-/** A Date as the value of <input type=datetime-local> (local time, minutes). */
-export function localDateTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${localDay(d)}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
 export const LIST_KIND_LABELS: Record<RiskListKind, string> = {
   ip: 'IP address',
   email: 'E-mail',
