@@ -148,6 +148,12 @@ test('personal area: sign up, log in with password + SMS code, top up and see it
   await page.getByTestId('transaction-page').waitFor();
   await page.locator('[data-testid=txn-status][data-status=posted]').waitFor();
   assert.match(await page.getByTestId('txn-detail-amount').innerText(), /\+\$200/);
+  // printable receipt: a new tab with the operation's reference (the browser's print dialog is used from there)
+  const reference = (await page.getByTestId('txn-reference').innerText()).trim();
+  const [receipt] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('receipt-print').click()]);
+  await receipt.waitForLoadState();
+  assert.ok((await receipt.locator('body').innerText()).includes(reference), 'the printable receipt names the operation');
+  await receipt.close();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('receipt-pdf').click()]);
   const file = await download.path();
   const pdf = await readFile(file);
