@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { parseMajor } from '../../format.ts';
 import { localDateTime } from '../../ui/dates.ts';
+import { useAction } from '../../ui/useAction.ts';
 import { createAssignment, type Cardholder } from './cardsApi.ts';
 import { ApiErrorNotice, errorField } from './cardsUi.tsx';
 
@@ -12,8 +13,7 @@ export function AssignmentForm({ holders, onCreated }: { holders: Cardholder[]; 
   const [currency, setCurrency] = useState('ZAR');
   const [start, setStart] = useState(() => localDateTime(new Date()));
   const [end, setEnd] = useState(() => localDateTime(new Date(Date.now() + 3 * 3600_000)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
   const minor = value.trim() ? parseMajor(value, currency) : undefined;
   const startD = new Date(start);
@@ -25,18 +25,12 @@ export function AssignmentForm({ holders, onCreated }: { holders: Cardholder[]; 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!ok) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await createAssignment({ externalOrderRef: ref.trim(), cardholderId: holder, expectedSuppliedValue: { amount: minor!, currency }, windowStart: startD.toISOString(), windowEnd: endD.toISOString() });
       setRef('');
       setValue('');
       onCreated(r);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useAction } from '../../ui/useAction.ts';
 import { createCardholder } from './cardsApi.ts';
 import { ApiErrorNotice, errorField } from './cardsUi.tsx';
 
@@ -7,27 +8,20 @@ export function CardholderForm({ onCreated }: { onCreated: (id: string) => void 
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
   const bad = errorField(error);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await createCardholder({ name: name.trim(), ...(email.trim() ? { email: email.trim() } : {}), ...(phone.trim() ? { phone: phone.trim() } : {}) });
       setName('');
       setEmail('');
       setPhone('');
       onCreated(r.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

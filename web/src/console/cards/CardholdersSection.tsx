@@ -1,52 +1,32 @@
 import { useState } from 'react';
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
+import { ListFooter } from '../../ui/ListFooter.tsx';
 import { ErrorNotice, Notice } from '../../ui/Notice.tsx';
-import { useLoad } from '../../ui/useLoad.ts';
+import { useCursorList } from '../../ui/useCursorList.ts';
 import { CardholderForm } from './CardholderForm.tsx';
-import { listCardholders, type Cardholder } from './cardsApi.ts';
+import { listCardholders } from './cardsApi.ts';
 
 /** Cardholders (the shoppers who carry company cards), newest first, and a form to add one. */
 export function CardholdersSection({ canWrite }: { canWrite: boolean }) {
-  const [more, setMore] = useState<Cardholder[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
-  const { data, error, loading, reload } = useLoad(async () => {
-    const p = await listCardholders();
-    setMore([]);
-    setCursor(p.nextCursor);
-    return p.data;
-  }, []);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const rows = [...(data ?? []), ...more];
-
-  async function loadMore() {
-    if (!cursor) return;
-    try {
-      const p = await listCardholders(cursor);
-      setMore((m) => [...m, ...p.data]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      setMoreError(e);
-    }
-  }
+  const list = useCursorList((cursor) => listCardholders(cursor), []);
 
   return (
     <section className="stack cards-page" aria-labelledby="cardholders-title">
       <div className="section-head"><h1 id="cardholders-title">Cardholders</h1></div>
-      {canWrite && <CardholderForm onCreated={(id) => { setCreated(id); void reload(); }} />}
+      {canWrite && <CardholderForm onCreated={(id) => { setCreated(id); list.reload(); }} />}
       {created && (
         <Notice tone="success" testId="cardholder-created">
           Cardholder created. <Link to={`/console/cards?new=1&cardholderId=${encodeURIComponent(created)}`} data-testid="cardholder-created-add-card">Register a card for them →</Link>
         </Notice>
       )}
-      <ErrorNotice error={error ?? moreError} />
-      {loading && !data && <p className="muted">Loading…</p>}
+      <ErrorNotice error={list.error} />
       <div className="table-wrap">
         <table className="table" data-testid="cardholders-table">
           <thead><tr><th>Name</th><th>E-mail</th><th>Phone</th><th className="num">Cards</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
-            {rows.map((h) => (
+            {list.rows.map((h) => (
               <tr key={h.id} data-testid="cardholder-row" data-id={h.id} data-name={h.name}>
                 <td data-label="Name"><strong>{h.name}</strong><div className="mono small muted">{h.id}</div></td>
                 <td data-label="E-mail" className="wrap-anywhere">{h.email ?? '—'}</td>
@@ -62,8 +42,7 @@ export function CardholdersSection({ canWrite }: { canWrite: boolean }) {
           </tbody>
         </table>
       </div>
-      {data && rows.length === 0 && <p className="muted" data-testid="cardholders-empty">No cardholders yet.</p>}
-      {cursor && <button type="button" className="btn" onClick={() => void loadMore()} data-testid="cardholders-more">Load more</button>}
+      <ListFooter list={list} empty="No cardholders yet." testId="cardholders" />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { parseMajor, toMajorText } from '../../format.ts';
+import { useAction } from '../../ui/useAction.ts';
 import { patchCardControls, type CardControls, type CardView, type ControlsPatch } from './cardsApi.ts';
 import { ApiErrorNotice, errorField, money, splitList } from './cardsUi.tsx';
 
@@ -23,8 +24,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 export function ControlsEditor({ card, canWrite, onSaved }: { card: CardView; canWrite: boolean; onSaved: (c: CardView) => void }) {
   const [text, setText] = useState<Text>(() => toText(card.controls, card.currency));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const id = useId();
   const cur = card.currency;
@@ -61,19 +61,13 @@ export function ControlsEditor({ card, canWrite, onSaved }: { card: CardView; ca
     if (clientBad) return;
     const p = patch();
     if (Object.keys(p).length === 0) { setSaved(true); return; }
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const c = await patchCardControls(card.id, p);
       setText(toText(c.controls, c.currency));
       setSaved(true);
       onSaved(c);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const bad = errorField(error);

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { parseMajor } from '../../format.ts';
+import { useAction } from '../../ui/useAction.ts';
 import { createCard, type Cardholder, type CardProgram } from './cardsApi.ts';
 import { ApiErrorNotice, errorField } from './cardsUi.tsx';
 
@@ -20,8 +21,7 @@ export function NewCardForm({ holders, programs, cardholderId, onCreated, open }
   const [currency, setCurrency] = useState('ZAR');
   const [program, setProgram] = useState('');
   const [daily, setDaily] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
   const bad = errorField(error);
   const dailyMinor = daily.trim() ? parseMajor(daily, currency) : undefined;
@@ -30,19 +30,13 @@ export function NewCardForm({ holders, programs, cardholderId, onCreated, open }
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!holder || dailyBad) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const r = await createCard({
         cardholderId: holder, processorCardId: processorCardId.trim(), bin: bin.trim(), last4: last4.trim(), expMonth: Number(expMonth), expYear: Number(expYear),
         currency: currency.trim().toUpperCase(), ...(program ? { program } : {}), ...(dailyMinor !== undefined && dailyMinor !== null ? { controls: { daily: dailyMinor } } : {}),
       });
       onCreated(r.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const inv = (f: string) => bad === f || undefined;

@@ -1,53 +1,34 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { downloadAdmin } from '../../api.ts';
 import { formatDateTime, parseMajor } from '../../format.ts';
-import { Link, navigate, useSearch } from '../../router.tsx';
-import { ErrorNotice } from '../../ui/Notice.tsx';
-import { useLoad } from '../../ui/useLoad.ts';
+import { Link } from '../../router.tsx';
 import { dayToIso, localDay } from '../../ui/dates.ts';
 import { saveBlob } from '../../ui/download.ts';
+import { DateRangeFields, Field } from '../../ui/Field.tsx';
+import { ErrorNotice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
+import { useLoad } from '../../ui/useLoad.ts';
+import { useUrlFilters } from '../../ui/useUrlFilters.ts';
 import { getReconciliation, reconciliationCsvUrl, type ReconQuery } from './cardsApi.ts';
 import { fmt } from './cardsUi.tsx';
 import { UnmatchedSpendTable } from './UnmatchedSpendTable.tsx';
-
-const BASE = '/console/reconciliation';
-
-function setParam(key: string, value: string) {
-  const next = new URLSearchParams(window.location.search);
-  if (value) next.set(key, value);
-  else next.delete(key);
-  const s = next.toString();
-  navigate(`${BASE}${s ? `?${s}` : ''}`, { replace: true });
-}
 
 /**
  * Seed 002's reconciliation table: per order, the items supplied value, the slip total (final amounts of its
  * card transactions), the difference, flagged beyond the tolerance; then card spend no order explains. CSV download.
  */
 export function ReconciliationSection() {
-  const search = useSearch();
-  const from = search.get('from') ?? '';
-  const to = search.get('to') ?? '';
-  const tol = search.get('tolerance') ?? '';
+  const f = useUrlFilters('/console/reconciliation', ['from', 'to', 'tolerance']);
+  const { from, to, tolerance: tol } = f.values;
   const [tolText, setTolText] = useState(tol);
   const tolerance = tol ? parseMajor(tol, 'ZAR') : 0;
   const q: ReconQuery = { from: dayToIso(from), to: dayToIso(to, true), ...(tolerance ? { tolerance } : {}) };
   const { data, error, loading, reload } = useLoad(() => getReconciliation(q), [from, to, tol]);
-  const [downloading, setDownloading] = useState(false);
-  const [dlError, setDlError] = useState<unknown>(null);
-  const ids = { from: useId(), to: useId(), tol: useId() };
+  const csv = useAction();
   const tolBad = !!tolText.trim() && parseMajor(tolText, 'ZAR') === null;
 
-  async function download() {
-    setDownloading(true);
-    setDlError(null);
-    try {
-      saveBlob(await downloadAdmin(reconciliationCsvUrl(q)), `reconciliation-${localDay(new Date())}.csv`);
-    } catch (e) {
-      setDlError(e);
-    } finally {
-      setDownloading(false);
-    }
+  function download() {
+    return csv.run(async () => saveBlob(await downloadAdmin(reconciliationCsvUrl(q)), `reconciliation-${localDay(new Date())}.csv`));
   }
 
   const flagged = data?.data.filter((o) => o.flagged).length ?? 0;
@@ -57,24 +38,17 @@ export function ReconciliationSection() {
         <h1 id="recon-title">Reconciliation</h1>
         <Link to="/console/card-assignments" className="btn btn-small">Spend assignments</Link>
         <button type="button" className="btn btn-small" onClick={() => void reload()} data-testid="recon-refresh">Refresh</button>
-        <button type="button" className="btn btn-small" onClick={() => void download()} disabled={downloading} data-testid="recon-csv">{downloading ? 'Preparing…' : 'Download CSV'}</button>
+        <button type="button" className="btn btn-small" onClick={() => void download()} disabled={csv.busy} data-testid="recon-csv">{csv.busy ? 'Preparing…' : 'Download CSV'}</button>
       </div>
-      <ErrorNotice error={dlError} testId="recon-csv-error" />
-      <form className="cards-filters" onSubmit={(e) => { e.preventDefault(); if (!tolBad) setParam('tolerance', tolText.trim()); }} data-testid="recon-filters">
-        <div className="field">
-          <label htmlFor={ids.from}>From</label>
-          <input id={ids.from} type="date" value={from} max={to || undefined} onChange={(e) => setParam('from', e.target.value)} data-testid="recon-from" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>To</label>
-          <input id={ids.to} type="date" value={to} min={from || undefined} onChange={(e) => setParam('to', e.target.value)} data-testid="recon-to" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.tol}>Tolerance</label>
-          <input id={ids.tol} inputMode="decimal" placeholder="0.00" value={tolText} onChange={(e) => setTolText(e.target.value)} onBlur={() => { if (!tolBad) setParam('tolerance', tolText.trim()); }}
-            aria-invalid={tolBad || undefined} data-testid="recon-tolerance" />
-          {tolBad && <span className="field-error">Enter an amount like 10.00.</span>}
-        </div>
+      <ErrorNotice error={csv.error} testId="recon-csv-error" />
+      <form className="cards-filters" onSubmit={(e) => { e.preventDefault(); if (!tolBad) f.set('tolerance', tolText.trim()); }} data-testid="recon-filters">
+        <DateRangeFields from={from} to={to} onChange={f.set} testId="recon" />
+        <Field label="Tolerance" error={tolBad && 'Enter an amount like 10.00.'}>
+          {(id) => (
+            <input id={id} inputMode="decimal" placeholder="0.00" value={tolText} onChange={(e) => setTolText(e.target.value)} onBlur={() => { if (!tolBad) f.set('tolerance', tolText.trim()); }}
+              aria-invalid={tolBad || undefined} data-testid="recon-tolerance" />
+          )}
+        </Field>
         <div className="field"><button type="submit" className="btn" disabled={tolBad} data-testid="recon-apply">Apply</button></div>
       </form>
       <p className="muted small">
