@@ -119,7 +119,7 @@ const INSERT_AUTHORIZATIONS = `INSERT INTO card_authorizations (id, card_ref, ca
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, card_ref text, card_id text, cardholder_id text, assignment_id text, amount bigint, currency text, merchant_name text, merchant_mcc text,
             merchant_city text, merchant_country text, approved boolean, reason text, stage text, score int, decision_id text, fallback boolean, decision_ms int, source text,
             occurred_at timestamptz, created_at timestamptz)
-     ON CONFLICT (id) DO NOTHING RETURNING id`;
+     ON CONFLICT (id) DO NOTHING RETURNING id, decision_id`;
 
 /**
  * The group commit's write: many authorization rows in ONE statement (one JSON parameter), each `ON CONFLICT (id)
@@ -129,23 +129,48 @@ const INSERT_AUTHORIZATIONS = `INSERT INTO card_authorizations (id, card_ref, ca
  */
 export async function insertAuthorizations(sql: Sql, as: readonly NewAuthorization[]): Promise<Set<string>> {
   if (as.length === 0) return new Set();
-  const rows = await sql.query<{ id: string }>(INSERT_AUTHORIZATIONS,
-    [JSON.stringify(as.map((a) => ({
-      id: a.id, card_ref: a.cardRef, card_id: a.cardId, cardholder_id: a.cardholderId, assignment_id: a.assignmentId ?? null, amount: a.amount, currency: a.currency, merchant_name: a.merchant.name,
-      merchant_mcc: a.merchant.mcc, merchant_city: a.merchant.city, merchant_country: a.merchant.country.toUpperCase(), approved: a.approved, reason: a.reason, stage: a.stage,
-      score: a.score, decision_id: a.decisionId, fallback: a.fallback, decision_ms: a.decisionMs, source: a.source, occurred_at: a.occurredAt, created_at: a.createdAt,
-    })))],
-  );
+  const rows = await sql.query<{ id: string }>(INSERT_AUTHORIZATIONS, [authorizationsJson(as)]);
   return new Set(rows.map((r) => r.id));
+}
+
+const authorizationsJson = (as: readonly NewAuthorization[]): string => JSON.stringify(as.map((a) => ({
+  id: a.id, card_ref: a.cardRef, card_id: a.cardId, cardholder_id: a.cardholderId, assignment_id: a.assignmentId ?? null, amount: a.amount, currency: a.currency, merchant_name: a.merchant.name,
+  merchant_mcc: a.merchant.mcc, merchant_city: a.merchant.city, merchant_country: a.merchant.country.toUpperCase(), approved: a.approved, reason: a.reason, stage: a.stage,
+  score: a.score, decision_id: a.decisionId, fallback: a.fallback, decision_ms: a.decisionMs, source: a.source, occurred_at: a.occurredAt, created_at: a.createdAt,
+})));
+
+/** The rows' risk decisions, as the risk module's INSERT reading a JSON parameter (RiskService.decisionsInsert). */
+export interface DecisionsInsert { json: string; statement: (param: string, where?: string) => string }
+const withDecisionsSql = new WeakMap<DecisionsInsert['statement'], string>();
+
+/**
+ * insertAuthorizations and their risk decisions in ONE statement (one round trip, one COMMIT): a data-modifying
+ * CTE inserts the authorization rows, and the risk module's INSERT writes the decisions of the rows that were
+ * inserted — a copy of an id that lost (ON CONFLICT) leaves its risk decision unwritten.
+ */
+export async function insertAuthorizationsWithDecisions(sql: Sql, as: readonly NewAuthorization[], decisions: DecisionsInsert): Promise<Set<string>> {
+  if (as.length === 0) return new Set();
+  const rows = await sql.query<{ id: string }>(withDecisions(decisions.statement), [authorizationsJson(as), decisions.json]);
+  return new Set(rows.map((r) => r.id));
+}
+
+function withDecisions(statement: DecisionsInsert['statement']): string {
+  let text = withDecisionsSql.get(statement);
+  if (!text) {
+    text = `WITH a AS (${INSERT_AUTHORIZATIONS}), r AS (${statement('$2', 'WHERE x.id IN (SELECT a.decision_id FROM a)')}) SELECT a.id FROM a`;
+    withDecisionsSql.set(statement, text);
+  }
+  return text;
 }
 
 /**
  * Runs the decision path's statements once with nothing to find or insert, so the first real authorization does
  * not pay for planning them (and, on PGlite, for loading the JSON and time-zone code: ~0.1–0.3 s on a busy machine).
  */
-export async function warmDecisionStatements(sql: Sql): Promise<void> {
+export async function warmDecisionStatements(sql: Sql, decisions?: DecisionsInsert['statement']): Promise<void> {
   await loadCardState(sql, 'warm-up: no such card', new Date());
   await sql.query(INSERT_AUTHORIZATIONS, ['[]']);
+  if (decisions) await sql.query(withDecisions(decisions), ['[]', '[]']);
   await sql.query(`SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start`);
 }
 

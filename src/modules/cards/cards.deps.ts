@@ -14,6 +14,8 @@ export interface CardsRisk {
   evaluate(e: RiskEvent): Promise<RiskDecision>;
   decide?(e: RiskEvent): Promise<PreparedRiskDecision>;
   writeDecisions?(trx: Sql, ds: readonly PreparedRiskDecision[]): Promise<() => Promise<void>>;
+  /** Decisions without side actions as parts of the authorizations' own statement (one round trip for both). */
+  decisionsInsert?(ds: readonly PreparedRiskDecision[]): { json: string; statement: (param: string, where?: string) => string };
 }
 
 /** What the cards module needs from the platform and from the risk engine (a port: tests pass a stand-in). */

@@ -164,20 +164,29 @@ export async function insertDecision(sql: Sql, d: { id: string; kind: string; su
 export type NewDecision = { id: string; kind: string; subjectId: string | null; decision: Decision; score: number; reasons: unknown; actions: unknown; shadow: unknown; features: unknown; rulesetVersion: number };
 
 /**
- * Many decisions in ONE statement (the card authorizations' group commit writes a batch with its authorization
- * rows). The rows travel as one JSON parameter: one JSON.stringify in the process, one parse in PostgreSQL.
+ * The multi-row INSERT of decisions from a JSON array parameter (`param`, e.g. `$1`), optionally filtered by
+ * `where` (on `x`, the row). Also embedded, as a data-modifying CTE, in the statement that records card
+ * authorizations: their risk decisions and their rows are then ONE statement (one round trip, one commit).
  */
+export function insertDecisionsSql(param: string, where = ''): string {
+  return `INSERT INTO risk_decisions (id, kind, subject_id, decision, score, reasons, actions, shadow, features, ruleset_version)
+     SELECT x.id, x.kind, x.subject_id, x.decision, x.score, x.reasons, x.actions, x.shadow, x.features, x.ruleset_version
+       FROM jsonb_to_recordset(${param}::jsonb) AS x(id text, kind text, subject_id text, decision text, score int, reasons jsonb, actions jsonb, shadow jsonb, features jsonb, ruleset_version int)
+      ${where}`;
+}
+
+/** The JSON parameter of insertDecisionsSql: one JSON.stringify in the process, one parse in PostgreSQL. */
+export function decisionsJson(ds: readonly NewDecision[]): string {
+  return JSON.stringify(ds.map((d) => ({
+    id: d.id, kind: d.kind, subject_id: d.subjectId, decision: d.decision, score: d.score, reasons: d.reasons ?? [], actions: d.actions ?? [], shadow: d.shadow ?? [],
+    features: d.features ?? {}, ruleset_version: d.rulesetVersion,
+  })));
+}
+
+/** Many decisions in ONE statement. */
 export async function insertDecisions(sql: Sql, ds: readonly NewDecision[]): Promise<void> {
   if (ds.length === 0) return;
-  await sql.query(
-    `INSERT INTO risk_decisions (id, kind, subject_id, decision, score, reasons, actions, shadow, features, ruleset_version)
-     SELECT x.id, x.kind, x.subject_id, x.decision, x.score, x.reasons, x.actions, x.shadow, x.features, x.ruleset_version
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, kind text, subject_id text, decision text, score int, reasons jsonb, actions jsonb, shadow jsonb, features jsonb, ruleset_version int)`,
-    [JSON.stringify(ds.map((d) => ({
-      id: d.id, kind: d.kind, subject_id: d.subjectId, decision: d.decision, score: d.score, reasons: d.reasons ?? [], actions: d.actions ?? [], shadow: d.shadow ?? [],
-      features: d.features ?? {}, ruleset_version: d.rulesetVersion,
-    })))],
-  );
+  await sql.query(insertDecisionsSql('$1'), [decisionsJson(ds)]);
 }
 
 export async function getDecision(sql: Sql, id: string): Promise<DecisionRow | null> {

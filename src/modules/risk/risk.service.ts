@@ -173,6 +173,22 @@ export function createRiskService(d: RiskDeps) {
     },
 
     /**
+     * Decisions WITHOUT side actions as parts of the caller's own statement: `json` is the parameter and
+     * `statement(param, where)` the INSERT reading it (filtered by `where` on `x`, the row) — for a data-modifying
+     * CTE that records the decisions with the caller's rows in one statement. Decisions with side actions go
+     * through writeDecisions (in a transaction).
+     */
+    decisionsInsert(ds: readonly PreparedRiskDecision[]): { json: string; statement: (param: string, where?: string) => string } {
+      const rows = ds.map((p) => {
+        const w = pendingWrites.get(p);
+        if (!w) throw new Error(`risk decision ${p.id} was not made by decide()`);
+        if (p.needsTransaction) throw new Error(`risk decision ${p.id} has side actions: write it with writeDecisions in a transaction`);
+        return w.row;
+      });
+      return { json: repo.decisionsJson(rows), statement: repo.insertDecisionsSql };
+    },
+
+    /**
      * Decides about one event and records it (decide + writeDecisions in one statement, or one transaction
      * when side actions run). `persist: false` is a dry run (nothing stored, velocity only read).
      */

@@ -62,10 +62,12 @@ export function authorizer(d: CardsDeps, opts: AuthorizerOptions = {}) {
   const writing = new Map<string, Set<Promise<unknown>>>();
   const cache = d.cardState instanceof CardStateCache ? d.cardState : new CardStateCache(d.db, d.log);
   const risk = d.risk;
-  const split = risk?.decide && risk.writeDecisions ? { decide: risk.decide.bind(risk), write: risk.writeDecisions.bind(risk) } : null;
+  const split = risk?.decide && risk.writeDecisions
+    ? { decide: risk.decide.bind(risk), write: risk.writeDecisions.bind(risk), insert: risk.decisionsInsert?.bind(risk) ?? null }
+    : null;
 
   const writer = new GroupCommit<Write, Written>(writeBatch, { maxInFlight: d.db.kind === 'pglite' ? 1 : 2, maxBatch: 256, ...opts.groupCommit });
-  void authRepo.warmDecisionStatements(d.db).catch(() => undefined); // the first authorization should not pay for planning
+  void authRepo.warmDecisionStatements(d.db, split?.insert?.([]).statement).catch(() => undefined); // the first authorization should not pay for planning
 
   /** One batch: the authorization rows in one statement, the winners' risk decisions (+ side actions) in the same transaction. */
   async function writeBatch(items: Write[]): Promise<Written[]> {
@@ -78,7 +80,11 @@ export function authorizer(d: CardsDeps, opts: AuthorizerOptions = {}) {
     let after: (() => Promise<void>) | null = null;
     if (!split || !items.some((w) => w.risk)) {
       won = await authRepo.insertAuthorizations(d.db, rows); // one statement, its own COMMIT
+    } else if (split.insert && !items.some((w) => w.risk?.needsTransaction)) {
+      // the common case: the rows and their risk decisions in ONE statement (one round trip, its own COMMIT)
+      won = await authRepo.insertAuthorizationsWithDecisions(d.db, rows, split.insert(items.filter((w, i) => w.risk && isFirst(w, i)).map((w) => w.risk!)));
     } else {
+      // a rule's side actions (freeze, blacklist, alert) run in the same transaction as the rows
       const r = await d.db.tx(async (trx) => {
         const inserted = await authRepo.insertAuthorizations(trx, rows);
         const decisions = items.filter((w, i) => w.risk && isFirst(w, i) && inserted.has(w.auth.id)).map((w) => w.risk!);
