@@ -16,6 +16,7 @@ import { ErrorNotice, Notice } from '../ui/Notice.tsx';
 import { ReasonAction } from '../ui/ReasonAction.tsx';
 import { StatusBadge } from '../ui/StatusBadge.tsx';
 import { useLoad } from '../ui/useLoad.ts';
+import { DetailPending } from './detail.tsx';
 import { can } from './session.ts';
 import { Timeline } from './Timeline.tsx';
 
@@ -38,14 +39,7 @@ export function OrderDetail({ id, session }: { id: string; session: StaffSession
 
   useEffect(() => { document.title = `${id} · Tollgate console`; }, [id]);
 
-  if (!order) {
-    return (
-      <section className="stack">
-        <Link to="/console/orders" className="back-link">← Orders</Link>
-        {error ? <ErrorNotice error={error} /> : loading && <p className="muted">Loading order…</p>}
-      </section>
-    );
-  }
+  if (!order) return <DetailPending backTo="/console/orders" backLabel="Orders" what="order" error={error} loading={loading} />;
 
   const hasFailedFulfilment = order.fulfilments.some((f) => f.status === 'failed');
   // The server allows completing by hand a manual delivery that is not done yet, or any failed one.

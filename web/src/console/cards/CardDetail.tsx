@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
 import { ReasonAction } from '../../ui/ReasonAction.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
+import { DetailPending, useRefresh } from '../detail.tsx';
 import { AuthorizationsPager } from './AuthorizationsPager.tsx';
 import { CardHistory } from './CardHistory.tsx';
 import { CardTransactions } from './CardTransactions.tsx';
@@ -14,19 +15,11 @@ import { CardStatusBadge } from './cardsUi.tsx';
 /** One card: status and freeze/unfreeze (with a reason, audited), controls, recent authorizations, card transactions, history. */
 export function CardDetail({ id, canWrite, canOpenDecisions }: { id: string; canWrite: boolean; canOpenDecisions: boolean }) {
   const { data: card, error, loading, reload, setData } = useLoad(() => getCard(id), [id]);
-  const [tick, setTick] = useState(0);
+  const { tick, refresh, bump } = useRefresh(reload);
   useEffect(() => { document.title = `${card?.card ?? id} · Tollgate console`; }, [id, card?.card]);
 
-  if (!card) {
-    return (
-      <section className="stack">
-        <Link to="/console/cards" className="back-link">← Cards</Link>
-        {error ? <ErrorNotice error={error} /> : loading && <p className="muted">Loading card…</p>}
-      </section>
-    );
-  }
+  if (!card) return <DetailPending backTo="/console/cards" backLabel="Cards" what="card" error={error} loading={loading} />;
 
-  const refresh = () => { void reload(); setTick((n) => n + 1); };
   return (
     <section className="stack cards-page" aria-labelledby="card-title" data-testid="card-detail" data-card-id={card.id} data-status={card.status}>
       <Link to="/console/cards" className="back-link">← Cards</Link>
@@ -55,10 +48,10 @@ export function CardDetail({ id, canWrite, canOpenDecisions }: { id: string; can
             <p className="small muted">Freezing declines every authorization until the card is unfrozen. The cardholder is told; the reason goes to the audit log.</p>
             <div className="actions">
               {card.status === 'active' && (
-                <ReasonAction label="Freeze card" danger testId="card-freeze" prompt={`Freeze ${card.card}?`} confirmLabel="Freeze" onConfirm={async (r) => setData(await cardAction(card.id, 'freeze', r))} onDone={() => setTick((n) => n + 1)} />
+                <ReasonAction label="Freeze card" danger testId="card-freeze" prompt={`Freeze ${card.card}?`} confirmLabel="Freeze" onConfirm={async (r) => setData(await cardAction(card.id, 'freeze', r))} onDone={bump} />
               )}
               {card.status === 'frozen' && (
-                <ReasonAction label="Unfreeze card" testId="card-unfreeze" prompt={`Unfreeze ${card.card}? Its authorizations are decided normally again.`} confirmLabel="Unfreeze" onConfirm={async (r) => setData(await cardAction(card.id, 'unfreeze', r))} onDone={() => setTick((n) => n + 1)} />
+                <ReasonAction label="Unfreeze card" testId="card-unfreeze" prompt={`Unfreeze ${card.card}? Its authorizations are decided normally again.`} confirmLabel="Unfreeze" onConfirm={async (r) => setData(await cardAction(card.id, 'unfreeze', r))} onDone={bump} />
               )}
               <ReasonAction label="Close card" danger testId="card-close" prompt={`Close ${card.card} for good? This cannot be undone.`} confirmLabel="Close for good" onConfirm={async (r) => setData(await cardAction(card.id, 'close', r))} />
             </div>

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { formatDateTime, formatRelative } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
+import { DetailPending, useRefresh } from '../detail.tsx';
 import { CustomerAccounts } from './CustomerAccounts.tsx';
 import { CustomerActions } from './CustomerActions.tsx';
 import { CustomerFeedback } from './CustomerFeedback.tsx';
@@ -19,19 +20,11 @@ export interface CustomerPerms {
 /** One customer: status, second factors, open sessions, lockout; support actions; their ledger accounts and feedback. */
 export function CustomerDetail({ id, perms }: { id: string; perms: CustomerPerms }) {
   const { data: c, error, loading, reload } = useLoad(() => getCustomer(id), [id]);
-  const [tick, setTick] = useState(0);
+  const { tick, refresh } = useRefresh(reload);
   useEffect(() => { document.title = `${c?.email ?? id} · Tollgate console`; }, [id, c?.email]);
 
-  if (!c) {
-    return (
-      <section className="stack">
-        <Link to={CUSTOMERS_BASE} className="back-link">← Customers</Link>
-        {error ? <ErrorNotice error={error} /> : loading && <p className="muted">Loading customer…</p>}
-      </section>
-    );
-  }
+  if (!c) return <DetailPending backTo={CUSTOMERS_BASE} backLabel="Customers" what="customer" error={error} loading={loading} />;
   const factors = factorList(c.factors);
-  const refresh = () => { void reload(); setTick((n) => n + 1); };
   return (
     <section className="stack" aria-labelledby="customer-title" data-testid="customer-detail" data-customer-id={c.id} data-status={c.status}>
       <Link to={CUSTOMERS_BASE} className="back-link">← Customers</Link>

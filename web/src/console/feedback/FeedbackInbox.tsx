@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { formatDateTime } from '../../format.ts';
 import { Link, navigate, useSearch } from '../../router.tsx';
+import { ListFooter, rowClick } from '../../ui/ListFooter.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
-import { THREAD_STATUSES, listThreads, threadTitle, type ThreadRow, type ThreadStatus } from './feedbackApi.ts';
+import { useCursorList } from '../../ui/useCursorList.ts';
+import { THREAD_STATUSES, listThreads, threadTitle, type ThreadStatus } from './feedbackApi.ts';
 import { FEEDBACK_BASE, ThreadStatusBadge, threadPath } from './feedbackUi.tsx';
 
 const TAB_LABEL: Record<ThreadStatus, string> = { open: 'Open', answered: 'Answered', closed: 'Closed' };
@@ -11,43 +13,14 @@ const TAB_LABEL: Record<ThreadStatus, string> = { open: 'Open', answered: 'Answe
 export function FeedbackInbox({ canOpenCustomers, canOpenTransfers }: { canOpenCustomers: boolean; canOpenTransfers: boolean }) {
   const search = useSearch();
   const status = (THREAD_STATUSES as string[]).includes(search.get('status') ?? '') ? (search.get('status') as ThreadStatus) : 'open';
-  const [rows, setRows] = useState<ThreadRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
+  const list = useCursorList((cursor, signal) => listThreads(status, cursor, 50, signal), [status]);
   useEffect(() => { document.title = 'Feedback inbox · Tollgate console'; }, []);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    setError(null);
-    listThreads(status, null, 50, ctrl.signal)
-      .then((p) => { setRows(p.data); setCursor(p.nextCursor); })
-      .catch((e) => { if (!ctrl.signal.aborted) { setRows([]); setCursor(null); setError(e); } })
-      .finally(() => { if (!ctrl.signal.aborted) setLoading(false); });
-    return () => ctrl.abort();
-  }, [status, tick]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoading(true);
-    try {
-      const p = await listThreads(status, cursor, 50);
-      setRows((r) => [...r, ...p.data]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }
 
   return (
     <section className="stack" aria-labelledby="feedback-title">
       <div className="section-head">
         <h1 id="feedback-title">Feedback inbox</h1>
-        <button type="button" className="btn btn-small" onClick={() => setTick((n) => n + 1)} disabled={loading} data-testid="feedback-refresh">Refresh</button>
+        <button type="button" className="btn btn-small" onClick={list.reload} disabled={list.loading} data-testid="feedback-refresh">Refresh</button>
       </div>
       <div className="segmented" role="tablist" aria-label="Thread status">
         {THREAD_STATUSES.map((s) => (
@@ -55,15 +28,15 @@ export function FeedbackInbox({ canOpenCustomers, canOpenTransfers }: { canOpenC
             onClick={() => navigate(`${FEEDBACK_BASE}?status=${s}`, { replace: true })}>{TAB_LABEL[s]}</button>
         ))}
       </div>
-      <ErrorNotice error={error} />
-      {rows.length > 0 && (
+      <ErrorNotice error={list.error} />
+      {list.rows.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="feedback-table">
             <thead><tr><th>Thread</th><th>Customer</th><th>Status</th><th>Messages</th><th>Last activity</th></tr></thead>
             <tbody>
-              {rows.map((t) => (
+              {list.rows.map((t) => (
                 <tr key={t.id} className="clickable" data-testid="thread-row" data-id={t.id} data-status={t.status}
-                  onClick={(e) => { if (!(e.target as HTMLElement).closest('a,button')) navigate(threadPath(t.id)); }}>
+                  onClick={rowClick(() => navigate(threadPath(t.id)))}>
                   <td data-label="Thread">
                     <Link to={threadPath(t.id)} data-testid="thread-link">{threadTitle(t)}</Link>
                     {t.kind === 'comments' && <span className="chip chip-muted chip-tiny">comments</span>}
@@ -83,9 +56,7 @@ export function FeedbackInbox({ canOpenCustomers, canOpenTransfers }: { canOpenC
           </table>
         </div>
       )}
-      {!loading && rows.length === 0 && !error && <p className="muted" data-testid="feedback-empty">No {status} threads.</p>}
-      {loading && <p className="muted" aria-busy="true">Loading…</p>}
-      {cursor && !loading && <button type="button" className="btn" onClick={() => void loadMore()} data-testid="feedback-more">Load more</button>}
+      <ListFooter list={list} empty={`No ${status} threads.`} testId="feedback" />
     </section>
   );
 }

@@ -1,29 +1,23 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { replyToThread, type ThreadMessage } from './feedbackApi.ts';
 
 /** The staff reply: sent to the customer's personal area; the thread becomes answered. */
 export function ReplyBox({ threadId, onSent }: { threadId: string; onSent: (m: ThreadMessage) => void }) {
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const t = text.trim();
     if (!t || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const m = await replyToThread(threadId, t);
       setText('');
       onSent(m);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

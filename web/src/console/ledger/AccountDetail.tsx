@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
 import { useLoad } from '../../ui/useLoad.ts';
+import { DetailPending, useRefresh } from '../detail.tsx';
 import { AccountTransfers } from './AccountTransfers.tsx';
 import { CorrectionForm } from './CorrectionForm.tsx';
 import { getAccount, pendingParts } from './ledgerApi.ts';
@@ -11,20 +12,12 @@ import { AccountStatusBadge, LEDGER_BASE, money } from './ledgerUi.tsx';
 /** One ledger account: posted, pending and available balance, limits, its transfers, and corrections (ledger:write). */
 export function AccountDetail({ id, canWrite, canOpenCustomers }: { id: string; canWrite: boolean; canOpenCustomers: boolean }) {
   const { data: a, error, loading, reload } = useLoad(() => getAccount(id), [id]);
-  const [tick, setTick] = useState(0);
+  const { tick, refresh } = useRefresh(reload);
   useEffect(() => { document.title = `${a?.code ?? 'Account'} ${id} · Tollgate console`; }, [id, a?.code]);
 
-  if (!a) {
-    return (
-      <section className="stack">
-        <Link to={LEDGER_BASE} className="back-link">← Ledger accounts</Link>
-        {error ? <ErrorNotice error={error} /> : loading && <p className="muted">Loading account…</p>}
-      </section>
-    );
-  }
+  if (!a) return <DetailPending backTo={LEDGER_BASE} backLabel="Ledger accounts" what="account" error={error} loading={loading} />;
   const pending = pendingParts(a);
   const c = a.currency;
-  const refresh = () => { void reload(); setTick((n) => n + 1); };
   return (
     <section className="stack" aria-labelledby="account-title" data-testid="account-detail" data-account-id={a.id}>
       <Link to={LEDGER_BASE} className="back-link">← Ledger accounts</Link>

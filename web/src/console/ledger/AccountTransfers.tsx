@@ -1,78 +1,38 @@
-import { useEffect, useId, useState } from 'react';
+import { useState } from 'react';
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
+import { SelectField } from '../../ui/Field.tsx';
+import { ListFooter } from '../../ui/ListFooter.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
-import { TRANSFER_KINDS, TRANSFER_TYPES, listAccountTransfers, type LedgerTransfer, type TransferFilters } from './ledgerApi.ts';
+import { useCursorList } from '../../ui/useCursorList.ts';
+import { TRANSFER_KINDS, TRANSFER_TYPES, listAccountTransfers, type TransferFilters } from './ledgerApi.ts';
 import { AccountLink, TransferTypeBadge, money, transferPath } from './ledgerUi.tsx';
+
+const spaced = (values: readonly string[]) => values.map((k) => ({ value: k, label: k.replace(/_/g, ' ') }));
+const KINDS = spaced(TRANSFER_KINDS);
+const TYPES = spaced(TRANSFER_TYPES);
+const ORDERS = [{ value: 'desc', label: 'Newest first' }, { value: 'asc', label: 'Oldest first' }];
 
 /** One account's transfers, newest first (or oldest), filtered by kind and type, with a stable cursor ("Load more"). */
 export function AccountTransfers({ accountId, tick = 0 }: { accountId: string; tick?: number }) {
-  const [filters, setFilters] = useState<TransferFilters>({ kind: '', type: '', order: 'desc' });
-  const [rows, setRows] = useState<LedgerTransfer[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const ids = { kind: useId(), type: useId(), order: useId() };
-  const key = JSON.stringify(filters);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    setError(null);
-    listAccountTransfers(accountId, filters, null, 25, ctrl.signal)
-      .then((p) => { setRows(p.data); setCursor(p.nextCursor); })
-      .catch((e) => { if (!ctrl.signal.aborted) setError(e); })
-      .finally(() => { if (!ctrl.signal.aborted) setLoading(false); });
-    return () => ctrl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [accountId, key, tick]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoading(true);
-    try {
-      const p = await listAccountTransfers(accountId, filters, cursor, 25);
-      setRows((r) => [...r, ...p.data]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }
+  const [filters, setFilters] = useState<Required<TransferFilters>>({ kind: '', type: '', order: 'desc' });
+  const list = useCursorList((cursor, signal) => listAccountTransfers(accountId, filters, cursor, 25, signal), [accountId, JSON.stringify(filters), tick]);
 
   return (
     <div className="card stack" data-testid="account-transfers">
       <h2>Transfers</h2>
       <div className="c4-filters">
-        <div className="field">
-          <label htmlFor={ids.kind}>Kind</label>
-          <select id={ids.kind} value={filters.kind} onChange={(e) => setFilters({ ...filters, kind: e.target.value })} data-testid="transfers-filter-kind">
-            <option value="">All</option>
-            {TRANSFER_KINDS.map((k) => <option key={k} value={k}>{k.replace(/_/g, ' ')}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.type}>Type</label>
-          <select id={ids.type} value={filters.type} onChange={(e) => setFilters({ ...filters, type: e.target.value })} data-testid="transfers-filter-type">
-            <option value="">All</option>
-            {TRANSFER_TYPES.map((k) => <option key={k} value={k}>{k.replace(/_/g, ' ')}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.order}>Order</label>
-          <select id={ids.order} value={filters.order} onChange={(e) => setFilters({ ...filters, order: e.target.value as 'asc' | 'desc' })} data-testid="transfers-order">
-            <option value="desc">Newest first</option><option value="asc">Oldest first</option>
-          </select>
-        </div>
+        <SelectField label="Kind" value={filters.kind} onChange={(kind) => setFilters({ ...filters, kind })} options={KINDS} testId="transfers-filter-kind" />
+        <SelectField label="Type" value={filters.type} onChange={(type) => setFilters({ ...filters, type })} options={TYPES} testId="transfers-filter-type" />
+        <SelectField label="Order" value={filters.order} onChange={(v) => setFilters({ ...filters, order: v as 'asc' | 'desc' })} options={ORDERS} all={null} testId="transfers-order" />
       </div>
-      <ErrorNotice error={error} />
-      {rows.length > 0 && (
+      <ErrorNotice error={list.error} />
+      {list.rows.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="transfers-table">
             <thead><tr><th>When</th><th>Transfer</th><th>Kind</th><th>Type</th><th>Other account</th><th className="c4-amount">Debit</th><th className="c4-amount">Credit</th></tr></thead>
             <tbody>
-              {rows.map((t) => {
+              {list.rows.map((t) => {
                 const debit = t.direction ? t.direction === 'debit' : t.debitAccountId === accountId;
                 const other = debit ? t.creditAccountId : t.debitAccountId;
                 return (
@@ -94,9 +54,7 @@ export function AccountTransfers({ accountId, tick = 0 }: { accountId: string; t
           </table>
         </div>
       )}
-      {!loading && rows.length === 0 && !error && <p className="muted" data-testid="transfers-empty">No transfers{filters.kind || filters.type ? ' match these filters' : ' on this account yet'}.</p>}
-      {loading && <p className="muted" aria-busy="true">Loading…</p>}
-      {cursor && !loading && <button type="button" className="btn" onClick={() => void loadMore()} data-testid="transfers-more">Load more</button>}
+      <ListFooter list={list} empty={`No transfers${filters.kind || filters.type ? ' match these filters' : ' on this account yet'}.`} testId="transfers" />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { parseMajor } from '../../format.ts';
 import { uuid } from '../../util.ts';
 import { ErrorNotice } from '../../ui/Notice.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { ACCOUNT_ID_RE, postCorrection, type LedgerAccount, type LedgerTransfer } from './ledgerApi.ts';
 import { money } from './ledgerUi.tsx';
 
@@ -17,8 +18,7 @@ export function CorrectionForm({ account, onPosted }: { account: LedgerAccount; 
   const [draft, setDraft] = useState<Draft>({ side: 'debit', other: '', amount: '', description: '', reason: '' });
   const [review, setReview] = useState<{ id: string; debit: string; credit: string; amount: number } | null>(null);
   const [checked, setChecked] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [done, setDone] = useState<LedgerTransfer | null>(null);
   const ids = { side: useId(), other: useId(), amount: useId(), description: useId(), reason: useId(), check: useId() };
 
@@ -41,9 +41,7 @@ export function CorrectionForm({ account, onPosted }: { account: LedgerAccount; 
 
   async function post() {
     if (!review) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const t = await postCorrection({
         id: review.id, debitAccountId: review.debit, creditAccountId: review.credit, amount: { amount: review.amount, currency: account.currency },
         description: draft.description.trim(), reason: draft.reason.trim(),
@@ -53,11 +51,7 @@ export function CorrectionForm({ account, onPosted }: { account: LedgerAccount; 
       setOpen(false);
       setDraft({ side: 'debit', other: '', amount: '', description: '', reason: '' });
       onPosted(t);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!open) {
