@@ -148,9 +148,11 @@ test('a rule\'s freeze inside a batch commits with its decision; the other decis
     cards().authorize(input(victim, 75_000, { merchant: { name: 'Liquor City', mcc: '5921', city: 'Johannesburg', country: 'ZA' } })),
     ...others.map((c) => cards().authorize(input(c, 2_000))),
   ];
+  const sameCardRightAfter = [cards().authorize(input(victim, 2_000)), cards().authorize(input(victim, 3_000))];
   const [blocked, ...fine] = await Promise.all(burst);
   assert.equal(blocked.reason, 'declined by risk rules: Alcohol or gambling merchant');
   assert.ok(fine.every((a) => a.approved));
+  assert.deepEqual((await Promise.all(sameCardRightAfter)).map((a) => a.reason), ['card is frozen', 'card is frozen'], 'authorizations that arrived while the freeze was being written');
   assert.equal((await cards().authorize(input(victim, 1_000))).reason, 'card is frozen');
   const history = await t.tg.ctx.db.query<{ reason: string }>(`SELECT reason FROM card_status_history WHERE card_id = $1 AND to_status = 'frozen'`, [victim]);
   assert.match(history[0].reason, new RegExp(`decision ${blocked.decisionId}`));

@@ -167,8 +167,10 @@ export function authorizer(d: CardsDeps, opts: AuthorizerOptions = {}) {
       // a fallback approval was not counted (its card state may be loading right now): the card is read again
       if (o.approved && o.cardId && !reserved) cache.cardChanged(o.cardId);
     } else {
-      unreserve();
-      answer = w.stored ? answerOf(w.stored) : answerOf(o);
+      // memory follows the stored row: an approval of this authorization counts (whoever recorded it), a decline does not
+      const s = w.stored;
+      if (!(s && s.approved && s.cardId === o.cardId && s.amount === input.amount.amount)) unreserve();
+      answer = s ? answerOf(s) : answerOf(o);
     }
     remember(input.id, answer);
     return answer;
@@ -216,7 +218,10 @@ export function authorizer(d: CardsDeps, opts: AuthorizerOptions = {}) {
       if (reserved) cache.approved(o.entry!, now, input.amount.amount);
       const recorded = record(input, o, now, t0, reserved);
       track(input.cardRef, recorded);
-      void gate.then((release) => release());
+      // a decision whose rules act (freeze the card, list a party, alert) keeps the card's lock until it is
+      // committed and the card re-read: the next authorization of the card sees the freeze, as before
+      if (o.risk?.needsTransaction) void recorded.then(() => undefined, () => undefined).then(async () => (await gate)());
+      else void gate.then((release) => release());
       return recorded;
     }
     if (first.kind === 'error') d.log.error({ err: first.err, authorizationId: input.id }, 'card authorization decision failed; answering the fallback');
