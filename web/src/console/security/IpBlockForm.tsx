@@ -1,9 +1,13 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../../api.ts';
+import { Field, SelectField } from '../../ui/Field.tsx';
+import { useAction } from '../../ui/useAction.ts';
 import { createIpBlock, type IpBlock } from './securityApi.ts';
 
 const UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
 type Unit = keyof typeof UNITS;
+const UNIT_OPTIONS = Object.keys(UNITS);
+const SCOPES = [{ value: 'public', label: 'Public side' }, { value: 'all', label: 'Everything (staff too)' }];
 
 /** The API's wording, with its JSON paths (body/expiresInMinutes …) turned into the form's labels. */
 function describe(e: unknown): string {
@@ -24,9 +28,7 @@ export function IpBlockForm({ onAdded }: { onAdded: (b: IpBlock) => void }) {
   const [expires, setExpires] = useState('');
   const [unit, setUnit] = useState<Unit>('hours');
   const [scope, setScope] = useState<'public' | 'all'>('public');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const ids = { cidr: useId(), reason: useId(), expires: useId(), unit: useId(), scope: useId() };
+  const { busy, error, run } = useAction();
 
   const n = expires.trim() ? Number(expires.trim()) : null;
   const expiresBad = n !== null && (!Number.isInteger(n) || n <= 0);
@@ -34,52 +36,34 @@ export function IpBlockForm({ onAdded }: { onAdded: (b: IpBlock) => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!cidr.trim() || !reason.trim() || expiresBad || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const b = await createIpBlock({ cidr: cidr.trim(), reason: reason.trim(), scope, ...(n !== null ? { expiresInMinutes: n * UNITS[unit] } : {}) });
       setCidr('');
       setReason('');
       setExpires('');
       onAdded(b);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <form className="card stack" onSubmit={submit} data-testid="ipblock-form">
       <h2>Block an address or subnet</h2>
       <div className="c4-filters">
-        <div className="field grow">
-          <label htmlFor={ids.cidr}>Address or range (CIDR)</label>
-          <input id={ids.cidr} value={cidr} maxLength={64} placeholder="203.0.113.7, 203.0.113.0/24, 2001:db8::/64" autoComplete="off" spellCheck={false}
-            aria-invalid={error ? true : undefined} onChange={(e) => setCidr(e.target.value)} data-testid="ipblock-cidr" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.expires}>Expires after (optional)</label>
-          <input id={ids.expires} inputMode="numeric" value={expires} placeholder="never" aria-invalid={expiresBad || undefined} onChange={(e) => setExpires(e.target.value)} data-testid="ipblock-expires" />
-          {expiresBad && <span className="field-error">A whole number above 0</span>}
-        </div>
-        <div className="field">
-          <label htmlFor={ids.unit}>Unit</label>
-          <select id={ids.unit} value={unit} onChange={(e) => setUnit(e.target.value as Unit)} data-testid="ipblock-unit">
-            <option value="minutes">minutes</option><option value="hours">hours</option><option value="days">days</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.scope}>Applies to</label>
-          <select id={ids.scope} value={scope} onChange={(e) => setScope(e.target.value as 'public' | 'all')} data-testid="ipblock-scope">
-            <option value="public">Public side</option><option value="all">Everything (staff too)</option>
-          </select>
-        </div>
+        <Field label="Address or range (CIDR)" className="grow">
+          {(id) => (
+            <input id={id} value={cidr} maxLength={64} placeholder="203.0.113.7, 203.0.113.0/24, 2001:db8::/64" autoComplete="off" spellCheck={false}
+              aria-invalid={error ? true : undefined} onChange={(e) => setCidr(e.target.value)} data-testid="ipblock-cidr" />
+          )}
+        </Field>
+        <Field label="Expires after (optional)" error={expiresBad && 'A whole number above 0'}>
+          {(id) => <input id={id} inputMode="numeric" value={expires} placeholder="never" aria-invalid={expiresBad || undefined} onChange={(e) => setExpires(e.target.value)} data-testid="ipblock-expires" />}
+        </Field>
+        <SelectField label="Unit" value={unit} onChange={(v) => setUnit(v as Unit)} options={UNIT_OPTIONS} all={null} testId="ipblock-unit" />
+        <SelectField label="Applies to" value={scope} onChange={(v) => setScope(v as 'public' | 'all')} options={SCOPES} all={null} testId="ipblock-scope" />
       </div>
-      <div className="field">
-        <label htmlFor={ids.reason}>Reason (audit log)</label>
-        <input id={ids.reason} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} data-testid="ipblock-reason" />
-      </div>
+      <Field label="Reason (audit log)">
+        {(id) => <input id={id} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} data-testid="ipblock-reason" />}
+      </Field>
       {!!error && <div className="notice notice-error" role="alert" data-testid="ipblock-error">{describe(error)}</div>}
       <div className="row">
         <button type="submit" className="btn btn-danger" disabled={busy || !cidr.trim() || !reason.trim() || expiresBad} data-testid="ipblock-submit">{busy ? 'Blocking…' : 'Block'}</button>

@@ -1,7 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatDateTime, formatRelative } from '../../format.ts';
+import { Field } from '../../ui/Field.tsx';
+import { ListFooter } from '../../ui/ListFooter.tsx';
 import { ErrorNotice } from '../../ui/Notice.tsx';
-import { listSmsOutbox, type SmsMessage } from './securityApi.ts';
+import { useCursorList } from '../../ui/useCursorList.ts';
+import { listSmsOutbox } from './securityApi.ts';
 import '../ledger/ledger.css';
 
 /** Splits a text so 6-digit codes stand out. */
@@ -14,56 +17,25 @@ function withCodes(body: string) {
  * sign-up and login codes are read. With a real SMS provider nothing is kept here.
  */
 export function SmsOutboxSection() {
-  const [rows, setRows] = useState<SmsMessage[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
+  const list = useCursorList((cursor) => listSmsOutbox(cursor, 50), []);
   const [phone, setPhone] = useState('');
-  const id = useId();
   useEffect(() => { document.title = 'SMS outbox · Tollgate console'; }, []);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    setError(null);
-    listSmsOutbox(null, 50)
-      .then((p) => { if (live) { setRows(p.data); setCursor(p.nextCursor); } })
-      .catch((e) => { if (live) setError(e); })
-      .finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
-  }, [tick]);
-
-  async function loadMore() {
-    if (!cursor) return;
-    setLoading(true);
-    try {
-      const p = await listSmsOutbox(cursor, 50);
-      setRows((r) => [...r, ...p.data]);
-      setCursor(p.nextCursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }
-
   const digits = phone.replace(/\D/g, '');
-  const shown = digits ? rows.filter((m) => m.to.replace(/\D/g, '').includes(digits)) : rows;
+  const shown = digits ? list.rows.filter((m) => m.to.replace(/\D/g, '').includes(digits)) : list.rows;
   return (
     <section className="stack" aria-labelledby="sms-title">
       <div className="section-head">
         <h1 id="sms-title">SMS outbox</h1>
-        <button type="button" className="btn btn-small" onClick={() => setTick((n) => n + 1)} disabled={loading} data-testid="sms-refresh">Refresh</button>
+        <button type="button" className="btn btn-small" onClick={list.reload} disabled={list.loading} data-testid="sms-refresh">Refresh</button>
       </div>
       <p className="muted small">Text messages the system sent while SMS_PROVIDER=outbox (development and demos): customers’ sign-up and login codes appear here instead of on a phone.</p>
       <div className="c4-filters">
-        <div className="field">
-          <label htmlFor={id}>Phone contains</label>
-          <input id={id} type="search" inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} data-testid="sms-filter-phone" />
-        </div>
+        <Field label="Phone contains">
+          {(id) => <input id={id} type="search" inputMode="tel" value={phone} onChange={(e) => setPhone(e.target.value)} data-testid="sms-filter-phone" />}
+        </Field>
       </div>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={list.error} />
       {shown.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="sms-table">
@@ -80,9 +52,7 @@ export function SmsOutboxSection() {
           </table>
         </div>
       )}
-      {!loading && shown.length === 0 && !error && <p className="muted" data-testid="sms-empty">{digits ? 'No messages to that number among those loaded.' : 'No messages.'}</p>}
-      {loading && <p className="muted" aria-busy="true">Loading…</p>}
-      {cursor && !loading && <button type="button" className="btn" onClick={() => void loadMore()} data-testid="sms-more">Load older</button>}
+      <ListFooter list={list} count={shown.length} empty={digits ? 'No messages to that number among those loaded.' : 'No messages.'} testId="sms" moreLabel="Load older" />
     </section>
   );
 }
