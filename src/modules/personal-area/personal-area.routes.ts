@@ -162,10 +162,17 @@ export function personalAreaRoutes(pa: PersonalAreaService, customers: Customers
     app.post('/v1/me/topups', {
       onRequest: me,
       schema: {
-        tags, ...auth, summary: 'Top up your wallet through a payment gateway: pay at payment.checkoutUrl; the wallet is credited when the gateway confirms',
-        body: TopupBody, response: { 201: TopupCreatedOut, ...errors(400, 401, 422, 503) },
+        tags, ...auth, summary: 'Top up your wallet through a payment gateway: pay at payment.checkoutUrl; the wallet is credited when the gateway confirms (optional Idempotency-Key header)',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+        body: TopupBody, response: { 201: TopupCreatedOut, ...errors(400, 401, 409, 422, 503) },
       },
-    }, async (req, reply) => reply.status(201).send(await pa.createTopup(caller(req), req.body)));
+    }, async (req, reply) => {
+      // a retried request (lost answer, double click) gets the first top-up back instead of opening a second one
+      const res = await pa.idempotent(`me.topups:${cid(req)}`, req.headers['idempotency-key'] as string | undefined, req.body,
+        async () => ({ status: 201, body: await pa.createTopup(caller(req), req.body) }));
+      if (res.replayed) reply.header('Idempotent-Replayed', 'true');
+      return reply.status(201).send(res.body as never);
+    });
 
     app.get('/v1/me/topups', {
       onRequest: me,

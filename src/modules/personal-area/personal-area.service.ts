@@ -26,6 +26,7 @@ import { payees } from './use-cases/payees.ts';
 import { receipts } from './receipts.ts';
 import { LiveHub } from './live.ts';
 import type { Txn } from './personal-area.schema.ts';
+import { withIdempotency, type StoredResponse } from '../../platform/http/idempotency.ts';
 
 export type { PersonalAreaDeps, PersonalAreaSettings } from './personal-area.deps.ts';
 
@@ -81,6 +82,8 @@ export function createPersonalAreaService(d: PersonalAreaDeps) {
     verifyReceipt: rc.verify,
     // top-ups
     createTopup: top.create,
+    /** Idempotency-Key (Stripe semantics) for a customer's POST: the same key replays the first answer. */
+    idempotent: (scope: string, key: string | undefined, request: unknown, run: () => Promise<StoredResponse>) => withIdempotency(d.db, scope, key, request, run),
     getTopup: top.get,
     listTopups: top.list,
     // bills

@@ -108,6 +108,27 @@ test('a declined payment fails the top-up and credits nothing', async () => {
   await t.assertBalanced();
 });
 
+test('a retried top-up with the same Idempotency-Key gets the first one back; the key with another amount is refused; another customer may use the same key', async () => {
+  const c = await t.customer('idemtopup');
+  const other = await t.customer('idemtopup2');
+  const body = { amount: { amount: 1200, currency: 'USD' }, gateway: 'sandbox' };
+  const headers = { 'idempotency-key': 'topup-attempt-1' };
+  const first = await t.request('POST', '/v1/me/topups', { token: c.token, body, headers });
+  const again = await t.request('POST', '/v1/me/topups', { token: c.token, body, headers });
+  assert.equal(first.status, 201);
+  assert.equal(again.status, 201);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.deepEqual(again.body, first.body, 'the same top-up and payment page');
+  const changed = await t.request('POST', '/v1/me/topups', { token: c.token, body: { ...body, amount: { amount: 1300, currency: 'USD' } }, headers });
+  assert.equal(changed.status, 422);
+  assert.equal(changed.body.error.code, 'idempotency_key_reused');
+  const theirs = await t.request('POST', '/v1/me/topups', { token: other.token, body, headers });
+  assert.equal(theirs.status, 201);
+  assert.notEqual(theirs.body.id, first.body.id, "keys are per customer: one customer's key never returns another's top-up");
+  const list = await t.request('GET', '/v1/me/topups', { token: c.token });
+  assert.equal(list.body.data.length, 1, 'one top-up opened');
+});
+
 test('bad top-ups are refused with 4xx and leave nothing behind', async () => {
   const c = await t.customer('badtopup');
   const post = (body: unknown) => t.request('POST', '/v1/me/topups', { token: c.token, body });
