@@ -18,7 +18,7 @@ export type IdPrefix =
   | 'ord' | 'pay' | 'prd' | 'evt' | 'job' | 'ful' | 'stf' | 'ses' | 'blk' | 'aud' | 'key'
   | 'agt' | 'oln' | 'lst' | 'snz' | 'rul' | 'dec' | 'crd' | 'chd' | 'cpg' | 'asg' | 'msg' | 'idk' | 'hst' | 'alr' | 'dpu' | 'dpt' | 'sbx' | 'whk'
   // issue 4: customers, ledger, personal area, internal accounting, security
-  | 'cus' | 'chl' | 'cse' | 'pkc' | 'lac' | 'ltr' | 'top' | 'fbk' | 'cmt' | 'bpy' | 'bil' | 'ctr' | 'sev' | 'ipb' | 'sms';
+  | 'cus' | 'chl' | 'cse' | 'pkc' | 'lac' | 'ltr' | 'top' | 'fbk' | 'cmt' | 'bpy' | 'bil' | 'ctr' | 'sev' | 'ipb' | 'sms' | 'pye';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${next().toLowerCase()}`;

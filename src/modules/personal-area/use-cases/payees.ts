@@ -6,8 +6,7 @@ import type { Caller, PersonalAreaCore } from '../personal-area.core.ts';
 import * as repo from '../personal-area.repo.ts';
 import { cleanText } from './feedback.ts';
 
-/** Payee ids: `pye_` + a ULID (the platform's id scheme; the prefix is local to this module). */
-export const newPayeeId = () => `pye_${newId('cus').slice(4)}`;
+export const newPayeeId = () => newId('pye');
 
 /**
  * Payees (other customers, found by their exact e-mail or phone) and transfers between customers' wallets.
