@@ -4,12 +4,11 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { PROCESSOR_SECRET, authBody, authorize, signedPost, uniq } from '../../src/modules/cards/cards.testing.ts';
-import { launch, skipBrowser as skip } from './browser.ts';
+import { launch, openConsole, skipBrowser as skip } from './browser.ts';
 
 // The cards console (seed 002): a cardholder and a card with a daily limit made from the pages, a signed
 // processor authorization the limit declines shown on the card's page with its reason, freezing the card from
 // the page, and the reconciliation report with a flagged difference and its CSV download.
-const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
 let t: TestApp;
 let browser: Browser;
@@ -20,13 +19,7 @@ before(async () => {
   if (skip) return;
   t = await startTestApp({ RISK: 'true', CARD_PROCESSOR_SECRET: PROCESSOR_SECRET });
   browser = await launch();
-  context = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(`${t.url}/console`);
-  await page.getByTestId('login-email').fill('admin@test.local');
-  await page.getByTestId('login-password').fill('admin-password-1');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('console-header').waitFor();
+  ({ context, page } = await openConsole(browser, t.url, { context: { acceptDownloads: true } }));
 });
 after(async () => { await context?.close(); await browser?.close(); await t?.close(); });
 

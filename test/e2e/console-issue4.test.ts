@@ -2,14 +2,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startCustomersApp, type CustomersTestApp } from '../../src/modules/customers/customers.testing.ts';
-import { launch, skipBrowser as skip } from './browser.ts';
+import { launch, openConsole, skipBrowser as skip } from './browser.ts';
 
 // The staff console of issue 4 in a real browser: a customer who signed up through the API is found by e-mail,
 // blocked (their token stops working) and unblocked; their wallet opens from their page and takes a reviewed
 // correction (a refused one leaves nothing); the trial balance is balanced; an IP block is refused for a bad
 // CIDR with the API's reason, added, listed and lifted; the SMS outbox shows the sign-up code; the feedback
 // inbox answers a customer, who reads the reply through the API.
-const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const PASSWORD = 'correct horse battery staple 4';
 
 let t: CustomersTestApp;
@@ -21,13 +20,7 @@ before(async () => {
   if (skip) return;
   t = await startCustomersApp();
   browser = await launch();
-  context = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  await page.goto(`${t.url}/console`);
-  await page.getByTestId('login-email').fill('admin@test.local');
-  await page.getByTestId('login-password').fill('admin-password-1');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('console-header').waitFor();
+  ({ context, page } = await openConsole(browser, t.url));
 });
 after(async () => { await context?.close(); await browser?.close(); await t?.close(); });
 
@@ -200,14 +193,8 @@ test('console: an analyst sees customers, the ledger and security read-only; no 
   const { customerId } = await t.signup({ email: `kofi.${Date.now()}@example.com`, phone: '+33698765401', password: PASSWORD });
   const wallet = (await t.request('GET', `/v1/admin/ledger/accounts?ownerId=${customerId}`, { token: t.adminToken })).body.data[0].id as string;
 
-  const ctx = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 } });
+  const { context: ctx, page: p } = await openConsole(browser, t.url, { creds: { email: 'nia.analyst@test.local', password: 'analyst-password-1' } });
   try {
-    const p = await ctx.newPage();
-    await p.goto(`${t.url}/console`);
-    await p.getByTestId('login-email').fill('nia.analyst@test.local');
-    await p.getByTestId('login-password').fill('analyst-password-1');
-    await p.getByTestId('login-submit').click();
-    await p.getByTestId('console-header').waitFor();
     const nav = p.getByTestId('console-nav');
     for (const id of ['nav-customers', 'nav-trial-balance', 'nav-ledger-accounts', 'nav-security-events', 'nav-ip-blocks', 'nav-gateway', 'nav-bill-postings']) {
       assert.equal(await nav.getByTestId(id).count(), 1, `${id} is listed`);

@@ -2,11 +2,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launch, skipBrowser as skip } from './browser.ts';
+import { CHROME_UA as CHROME, launch, openConsole, skipBrowser as skip } from './browser.ts';
 
 // The risk console: rule editor with live compile errors and a backtest; the review queue of held checkouts.
 // The risk engine blocks HeadlessChrome as a bot, so the browser (and the API buyer) say they are Chrome.
-const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
 let t: TestApp;
 let browser: Browser;
@@ -18,14 +17,8 @@ before(async () => {
   // Auth-capture: the sandbox only authorizes; the risk check captures, or holds for review above 5 USD.
   t = await startTestApp({ RISK: 'true', SANDBOX_CAPTURE: 'manual', FRAUD_AUTO_CAPTURE_LIMIT_USD: '5' });
   browser = await launch();
-  context = await browser.newContext({ userAgent: CHROME, viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
   // One signed-in tab for the file (the console keeps its session in sessionStorage, per tab).
-  await page.goto(`${t.url}/console`);
-  await page.getByTestId('login-email').fill('admin@test.local');
-  await page.getByTestId('login-password').fill('admin-password-1');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('console-header').waitFor();
+  ({ context, page } = await openConsole(browser, t.url));
 });
 after(async () => { await context?.close(); await browser?.close(); await t?.close(); });
 
@@ -156,4 +149,73 @@ test('review queue: a held checkout is approved from the console and the order i
   const csv = Buffer.concat(chunks).toString('utf8');
   assert.match(csv.split('\r\n')[0], /^decision_id,created_at,kind/);
   assert.ok(csv.includes(o.body.id), 'the order is in the report');
+});
+
+test('decisions list: filters are kept in the URL and survive a reload; "Load more" pages past the first 50; a rule nobody fired shows the empty state; Clear filters', { skip }, async () => {
+  for (let i = 0; i < 55; i++) await evaluate(`pager${i}@gmail.com`, 1, `73.40.${i}.9`);
+  const all = await t.request('GET', '/v1/admin/risk/decisions?decision=allow&limit=500', { token: t.adminToken });
+  const total: number = all.body.data.length;
+  assert.ok(total > 50 && total <= 100, `two pages of allowed decisions (${total})`);
+
+  await page.getByTestId('nav-risk-decisions').click();
+  await page.getByTestId('decisions-decision').selectOption('allow');
+  await page.waitForURL((u) => u.searchParams.get('decision') === 'allow');
+  await page.reload();
+  await page.getByTestId('decisions-load-more').waitFor();
+  assert.equal(await page.getByTestId('decisions-decision').inputValue(), 'allow', 'the filter is read back from the URL');
+  const rows = page.getByTestId('decision-row');
+  assert.equal(await rows.count(), 50);
+
+  await page.getByTestId('decisions-load-more').click();
+  await rows.nth(50).waitFor();
+  await page.getByTestId('decisions-load-more').waitFor({ state: 'detached' });
+  assert.equal(await rows.count(), total, 'the second page is appended and there is no third');
+  const shown = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-decision-id'), e.getAttribute('data-decision')]));
+  assert.ok(shown.every(([, d]) => d === 'allow'), 'only allowed decisions');
+  assert.equal(new Set(shown.map(([id]) => id)).size, total, 'no decision twice');
+
+  // a rule name typed into the filter reaches the URL after a pause; no decision fired it
+  await page.getByTestId('decisions-rule').fill('no_such_rule');
+  await page.waitForURL((u) => u.searchParams.get('rule') === 'no_such_rule');
+  await page.getByTestId('decisions-empty').waitFor();
+  assert.equal(await rows.count(), 0);
+
+  await page.getByTestId('decisions-clear').click();
+  await page.waitForURL((u) => u.search === '');
+  assert.equal(await page.getByTestId('decisions-rule').inputValue(), '');
+  assert.equal(await page.getByTestId('decisions-decision').inputValue(), '');
+  await page.getByTestId('decisions-load-more').waitFor();
+});
+
+test('review queue: rejecting a held checkout needs a reason; with "also block" the order is cancelled and its e-mail is on the block list', { skip }, async () => {
+  const p = await t.product('starfall-odyssey-key');
+  const email = `rejected.${Date.now()}@example.com`;
+  const o = await t.createOrder(
+    { email, items: [{ productId: p.id, quantity: 1 }], deviceId: `dev_e2e_reject_${Date.now()}`, checkoutDurationMs: 25_000 },
+    { 'user-agent': CHROME },
+  );
+  assert.equal(o.status, 201, JSON.stringify(o.body));
+  await t.pay(o.body.payment.checkoutUrl);
+  await t.waitForOrder(o.body.id, o.body.clientSecret, 'on_hold');
+
+  await page.getByTestId('nav-risk-reviews').click();
+  const item = page.locator(`[data-testid=review-item][data-order-id="${o.body.id}"]`);
+  await item.waitFor();
+  await item.getByTestId('review-reject').click();
+  const confirm = item.getByTestId('review-reject-confirm');
+  assert.equal(await confirm.isDisabled(), true, 'no rejection without a reason');
+  await item.getByTestId('review-reject-reason').fill('stolen card, e2e');
+  await item.getByTestId('review-reject-blacklist').check();
+  await confirm.click();
+  assert.match(await page.getByTestId('review-done').innerText(), /authorization is voided.*e-mail and card are blocked/);
+  await t.waitForOrder(o.body.id, o.body.clientSecret, 'cancelled');
+
+  // the risk lists, filtered through the URL-kept selects, show the blocked e-mail
+  await page.getByTestId('nav-risk-lists').click();
+  await page.getByTestId('lists-filter-list').selectOption('block');
+  await page.getByTestId('lists-filter-kind').selectOption('email');
+  await page.waitForURL((u) => u.searchParams.get('list') === 'block' && u.searchParams.get('kind') === 'email');
+  await page.locator(`[data-testid=list-row][data-value="${email}"]`).waitFor();
+  const listed = await page.getByTestId('list-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-list')}/${e.getAttribute('data-kind')}`));
+  assert.ok(listed.every((k) => k === 'block/email'), listed.join(' '));
 });
