@@ -25,6 +25,8 @@ import { LIST_KIND_LABELS } from './riskUi.tsx';
 const kindLabel = (k: string) => LIST_KIND_LABELS[k as RiskListKind] ?? k;
 const KIND_OPTIONS = RISK_LIST_KINDS.map((k) => ({ value: k, label: kindLabel(k) }));
 const LIST_OPTIONS = [{ value: 'allow', label: 'Allow' }, { value: 'block', label: 'Block' }];
+/** A new entry goes on the block list unless staff pick the allow list. */
+const NEW_ENTRY_LISTS = [{ value: 'block', label: 'Block' }, { value: 'allow', label: 'Allow' }];
 
 /** The risk engine's allow and block lists (read by rules: lists.allow / lists.block) and per-customer rule snoozes. */
 export function ListsSection({ canWrite }: { canWrite: boolean }) {
@@ -109,7 +111,7 @@ function ListEntryForm({ onAdded }: { onAdded: () => void }) {
       <summary className="summary-btn"><strong>Add an entry</strong></summary>
       <form className="stack form-top" onSubmit={submit} data-testid="list-form">
         <div className="form-grid">
-          <SelectField label="List" value={list} onChange={(v) => setList(v as 'allow' | 'block')} options={[LIST_OPTIONS[1], LIST_OPTIONS[0]]} all={null} testId="list-list" />
+          <SelectField label="List" value={list} onChange={(v) => setList(v as 'allow' | 'block')} options={NEW_ENTRY_LISTS} all={null} testId="list-list" />
           <SelectField label="Kind" value={kind} onChange={(v) => setKind(v as RiskListKind)} options={KIND_OPTIONS} all={null} testId="list-kind" />
           <Field label="Value">
             {(id) => <input id={id} required maxLength={254} value={value} onChange={(e) => setValue(e.target.value)} data-testid="list-value" />}
