@@ -67,7 +67,8 @@ test('internal system down â†’ the posting stays queued while its job retries â†
     const p = await waitFor('a failed attempt', () => posting(id), (p) => p.attempts >= 1 && p.lastError !== null);
     assert.equal(p.status, 'queued');
     assert.match(p.lastError!, /upstream_unavailable/);
-    const job = await jobOf(id);
+    // the posting records the failed attempt just before the worker hands the job back to the queue
+    const job = await waitFor('the job back in the queue', () => jobOf(id), (j) => j.status !== 'running');
     assert.equal(job.status, 'queued', 'the job retries later');
     assert.equal(job.maxAttempts, 30);
     assert.equal((await svc().internalAccounting.service.paymentsForBill(bill.id)).length, 0);
