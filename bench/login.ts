@@ -37,6 +37,8 @@ const OUT = new URL('./RESULTS-login.md', import.meta.url);
 const PASSWORD = 'bench: correct horse battery staple 7';
 const ADMIN = { email: 'bench@tollgate.local', password: 'bench-password-1', ip: '192.0.2.10' };
 const STEP_S = 30;
+/** LOGIN_BENCH_PROFILE=DIR: the server runs with --cpu-prof into DIR (summarize: tsx bench/profile.ts FILE); results are not written. */
+const PROFILE_DIR = process.env.LOGIN_BENCH_PROFILE;
 
 const uptime = () => execSync('uptime').toString().trim();
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -115,7 +117,7 @@ async function runDb(kind: 'postgres' | 'pglite'): Promise<DbRun> {
 
   let server: Server | null = null;
   try {
-    server = await startServer({ script: 'dist/cli.mjs', logFile: '/tmp/bench-login.log', env, timeoutMs: 120_000 });
+    server = await startServer({ script: 'dist/cli.mjs', logFile: '/tmp/bench-login.log', env, timeoutMs: 120_000, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
     const c = new Client(server.url, 256);
     const call = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
       for (;;) {
@@ -274,14 +276,15 @@ const lines = [
   `Every login is legitimate (right password, current code). A TOTP step is single-use per customer, so each customer logs in at most once per 30 s step — the pool caps the rate at ${(N / 30).toFixed(0)}/s ("waits" counts a client finding no customer free; 0 = the cap did not bind).`,
   'Each customer sends from its own address in its own /24 (X-Forwarded-For): the default per-IP limits (login 10/min, verify 30/min per address) are not raised and are never hit; the security monitor sees ordinary users.',
   '',
-  '| DB | concurrency | logins/s | p50 ms | p99 ms | max ms | login step p50 / p99 ms | verify step p50 / p99 ms | CPU ms per login: server / PostgreSQL | argon2 share of CPU | errors | waits |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| DB | concurrency | logins/s | p50 ms | p99 ms | max ms | login step p50 / p99 ms | verify step p50 / p99 ms | CPU ms per login: server / PostgreSQL | 2-core capacity | argon2 share of CPU | errors | waits |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...runs.flatMap((r) => r.levels.map((l) => {
     const total = l.serverCpu + (l.pgCpu ?? 0);
-    return `| ${r.db === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${l.concurrency} | ${l.perS.toFixed(1)} | ${ms(l.full.p50)} | ${ms(l.full.p99)} | ${ms(l.full.max)} | ${ms(l.login.p50)} / ${ms(l.login.p99)} | ${ms(l.verify.p50)} / ${ms(l.verify.p99)} | ${l.serverCpu.toFixed(1)} / ${l.pgCpu === null ? '(in server)' : l.pgCpu.toFixed(1)} | ${((argonCpu / total) * 100).toFixed(0)} % | ${errText(l.errors)} | ${l.waits} |`;
+    return `| ${r.db === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${l.concurrency} | ${l.perS.toFixed(1)} | ${ms(l.full.p50)} | ${ms(l.full.p99)} | ${ms(l.full.max)} | ${ms(l.login.p50)} / ${ms(l.login.p99)} | ${ms(l.verify.p50)} / ${ms(l.verify.p99)} | ${l.serverCpu.toFixed(1)} / ${l.pgCpu === null ? '(in server)' : l.pgCpu.toFixed(1)} | ${(2000 / total).toFixed(0)}/s | ${((argonCpu / total) * 100).toFixed(0)} % | ${errText(l.errors)} | ${l.waits} |`;
   })),
   '',
   `**Argon2 alone** (same parameters: ${argonBefore.params}, the library defaults customers.core.ts uses; in this process): one verify takes ${ms(argonBefore.seqP50)} ms wall (p50, one at a time) and ${argonBefore.cpuPerVerify.toFixed(1)} ms CPU; 4 in parallel (the thread pool) give ${argonBefore.parallelPerS.toFixed(0)} verifies/s. After the runs: ${ms(argonAfter.seqP50)} ms, ${argonAfter.cpuPerVerify.toFixed(1)} ms CPU, ${argonAfter.parallelPerS.toFixed(0)}/s.`,
+  'CPU per login is measured (/proc of the server process; the run\'s PostgreSQL backends by schedstat), not inferred from wall time. "2-core capacity" = 2 cores ÷ (server + PostgreSQL CPU per login): the rate both cores would sustain with nothing else running — the wall-clock rate above is what was left on a shared machine (load generator excluded).',
   `"argon2 share of CPU" = argon2 CPU per verify (mean of both measurements, ${argonCpu.toFixed(1)} ms) ÷ (server + PostgreSQL CPU per login); with PGlite the database runs inside the server process.`,
   '',
   ...runs.map((r) => `- ${r.db === 'postgres' ? `PostgreSQL ${r.pgVersion}` : 'PGlite'}: setup of ${N} customers ${r.setupSeconds.toFixed(0)} s; security events after the run: ${r.securityEvents}; alerts: ${r.alerts}; server peak RSS ${r.peakRssMiB.toFixed(0)} MiB.`),
@@ -293,6 +296,11 @@ const lines = [
   `- os.loadavg() at the end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`,
   '',
 ];
+if (PROFILE_DIR) {
+  log(lines.join('\n'));
+  log(`profiling run: ${OUT.pathname} not written; profiles in ${PROFILE_DIR}`);
+  process.exit(0);
+}
 const MARKER = '<!-- history: kept by bench/login.ts -->';
 const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
 const history = previous.includes(MARKER) ? previous.slice(previous.indexOf(MARKER)) : `${MARKER}\n`;
