@@ -396,7 +396,12 @@ async function main() {
       ...results.flatMap((r) => [`## ${r.kind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded, default)'}`, '', table(r), '']),
       METHOD,
     ].join('\n');
-    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), md);
+    // keep the hand-written section that follows the marker (the other benchmarks' summary)
+    const file = join(ROOT, 'bench', 'RESULTS.md');
+    const marker = '<!-- Section written by hand';
+    let kept = '';
+    try { const old = readFileSync(file, 'utf8'); const at = old.indexOf(marker); if (at >= 0) kept = '\n' + old.slice(at); } catch { /* first run */ }
+    writeFileSync(file, md + kept);
     log('\nwrote bench/RESULTS.md');
   }
 }
