@@ -30,7 +30,9 @@ const u = new URL(DB);
 u.searchParams.set('options', `-c search_path=${schema}`);
 const port = await freePort();
 const server = await startServer({
-  script: 'dist/cli.mjs', logFile: '/tmp/bench-cards.log', nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  script: 'dist/cli.mjs', logFile: '/tmp/bench-cards.log',
+  // CARD_BENCH_NODE_ARGS: extra flags for the server's node (e.g. --max-semi-space-size=32)
+  nodeArgs: [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.CARD_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   env: { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: u.toString(), ADMIN_EMAIL: 'bench@tollgate.local', ADMIN_PASSWORD: 'bench-password-1', CARD_PROCESSOR_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '100000000', DEMO_SEED: 'false' },
 });
 const c = new Client(server.url, 256);
@@ -90,6 +92,7 @@ const out = [
   '# Card authorization benchmark', '',
   `Run ${new Date().toISOString()}, commit \`${execSync('git rev-parse --short HEAD').toString().trim()}\`, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, PostgreSQL, server = dist bundle, load generator in another process on the same 2 cores.`,
   `Open loop: requests sent at the offered rate for ${SECONDS} s regardless of answers; each request is HMAC-signed; 200 cards, grocery merchants; every decision is durable (${n} authorization rows after the run). Target: p99 ≤ 5 ms at 2,000/s.`, '',
+  ...(process.env.CARD_BENCH_NODE_ARGS ? [`Server node flags: \`${process.env.CARD_BENCH_NODE_ARGS}\`.`, ''] : []),
   `Machine load average (1/5/15 min) before the run: ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after: ${loadAfter.map((x) => x.toFixed(2)).join(' / ')} (other engineers share these 2 cores).`, '',
   '| offered req/s | achieved req/s | p50 ms | p99 ms | max ms | outcome | CPU ms per request: server / PostgreSQL / load generator |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows, '',
   `Peak RSS of the server: ${peak.toFixed(0)} MiB. Commits: ${commits.c} transactions wrote the ${commits.n} measured authorizations (${(commits.n / Math.max(1, commits.c)).toFixed(1)} per commit on average).`, '', MARKER, '', history, '',
