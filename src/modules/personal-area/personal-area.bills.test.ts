@@ -77,7 +77,9 @@ test('five concurrent payments of the same bill: one debit, one posting', async 
   await t.topup(c, 30_000);
   const [bill] = await openBills(c);
   const rs = await Promise.all(Array.from({ length: 5 }, () => payBill(c, bill.id)));
-  for (const r of rs) assert.ok([201, 409].includes(r.status), JSON.stringify(r.body));
+  // the guarded gateway lets GATEWAY_CONCURRENCY_PER_CUSTOMER (2) of them reach the internal system at once; the rest may get 429
+  for (const r of rs) assert.ok([201, 409, 429].includes(r.status), JSON.stringify(r.body));
+  assert.ok(rs.some((r) => r.status === 201), 'one of them pays');
   const ids = new Set(rs.filter((r) => r.status === 201).map((r) => r.body.id));
   assert.equal(ids.size, 1, 'every successful answer names the same payment');
   await waitPayment(c, [...ids][0], 'posted');
