@@ -185,6 +185,9 @@ test('console: find a customer, block and unblock them, trial balance, IP blocks
   await page.getByTestId('thread-close-confirm').click();
   await page.locator('[data-testid=thread-status][data-status=closed]').waitFor();
   assert.equal((await t.request('GET', `/v1/me/feedback/${threadId}`, { token: token2 })).body.status, 'closed');
+  // the customer's page lists their threads
+  await page.goto(`${t.url}/console/customers/${customerId}`);
+  await page.locator(`[data-testid=customer-thread][data-id="${threadId}"]`).waitFor();
 });
 
 test('console: an analyst sees customers, the ledger and security read-only; no SMS outbox, feedback or actions', { skip }, async () => {

@@ -42,8 +42,8 @@ export interface Thread {
   updatedAt: string;
 }
 
-export const listThreads = (status: ThreadStatus | '', before?: string | null, limit = 50, signal?: AbortSignal) =>
-  admin<Page<ThreadRow>>('GET', `/v1/admin/feedback${qs({ status: status || undefined, before, limit })}`, undefined, signal);
+export const listThreads = (status: ThreadStatus | '', before?: string | null, limit = 50, signal?: AbortSignal, customerId?: string) =>
+  admin<Page<ThreadRow>>('GET', `/v1/admin/feedback${qs({ status: status || undefined, customerId, before, limit })}`, undefined, signal);
 export const getThread = (id: string) => admin<Thread>('GET', `/v1/admin/feedback/${enc(id)}`);
 export const replyToThread = (id: string, text: string) => admin<ThreadMessage>('POST', `/v1/admin/feedback/${enc(id)}/reply`, { text });
 export const closeThread = (id: string) => admin<{ id: string; status: 'closed' }>('POST', `/v1/admin/feedback/${enc(id)}/close`, {});
