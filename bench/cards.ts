@@ -48,9 +48,16 @@ const merchants = [{ name: 'Makro Woodmead', mcc: '5411', city: 'Johannesburg', 
 
 const rows: string[] = [];
 let peak = 0;
-// warm-up (JIT, connection pool, caches): 2 s at 200/s, not measured
-for (const [rate, seconds, tag] of [[200, 2, 'warm'] as const, ...RATES.map((r) => [r, SECONDS, 'run'] as const)]) {
+// the processor's connections are open before the measurement (keep-alive, like a processor's client)
+await Promise.all(Array.from({ length: 256 }, () => c.request('GET', '/healthz')));
+// warm-up (JIT, connection pool, caches): 2 s at 200/s, then 4 s at the highest rate — reported as the cold start,
+// not in the table: from cold, the first seconds at full rate are slow (measured: p99 0.4–1.5 s over ~1–4 s while
+// V8 optimizes the hot paths on 2 busy cores), then latency settles
+const top = Math.max(...RATES);
+let coldStart = '';
+for (const [rate, seconds, tag] of [[200, 2, 'warm'] as const, [top, 4, 'cold'] as const, ...RATES.map((r) => [r, SECONDS, 'run'] as const)]) {
   const lat: number[] = [];
+  const slow: string[] = [];
   let ok = 0, bad = 0, approved = 0;
   const total = rate * seconds;
   const cpu0 = { server: cpuOf(server.pid), pg: cpuOfAll('postgres'), gen: process.cpuUsage() };
@@ -61,25 +68,31 @@ for (const [rate, seconds, tag] of [[200, 2, 'warm'] as const, ...RATES.map((r) 
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const body = JSON.stringify({ id: `auth_${tag}${rate}_${i}_${randomBytes(3).toString('hex')}`, cardId: cards[i % cards.length], amount: { amount: 2000 + (i % 400) * 100, currency: 'ZAR' }, merchant: merchants[i % merchants.length], createdAt: new Date().toISOString() });
+    const sentAt = performance.now() - t0;
     inflight.push(c.request('POST', '/v1/card-authorizations', body, { 'tollgate-signature': sign(body) }).then((r) => {
       lat.push(r.ms);
+      if (process.env.CARD_BENCH_SLOW && r.ms > Number(process.env.CARD_BENCH_SLOW)) slow.push(`${(sentAt / 1000).toFixed(2)}s:${r.ms.toFixed(0)}`);
       if (r.status === 200) { ok++; if (r.body.includes('"approved":true')) approved++; } else bad++;
     }));
   }
   await Promise.all(inflight);
   const wall = (performance.now() - t0) / 1000;
   const gen = process.cpuUsage(cpu0.gen);
-  const perReq = (sec: number) => ((sec * 1000) / total).toFixed(2);
+  // PostgreSQL: all postgres processes of the machine (other engineers' too; negative when backends exited meanwhile)
+  const perReq = (sec: number) => (sec < 0 ? 'n/a' : ((sec * 1000) / total).toFixed(2));
   const cpu = `${perReq(cpuOf(server.pid) - cpu0.server)} / ${perReq(cpuOfAll('postgres') - cpu0.pg)} / ${perReq((gen.user + gen.system) / 1e6)}`;
   const s = summary(lat);
   peak = Math.max(peak, memOf(server.pid).hwmMiB);
-  if (tag === 'warm') continue;
+  if (slow.length > 0) process.stderr.write(`${tag} ${rate}/s: ${slow.length} slower than ${process.env.CARD_BENCH_SLOW} ms (sent at:latency) ${slow.slice(0, 12).join(' ')} … ${slow.slice(-5).join(' ')}\n`);
+  if (tag === 'cold') coldStart = `Cold start (the first 4 s at ${rate}/s after 2 s at 200/s, not in the table): p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, max ${s.max.toFixed(0)} ms.`;
+  if (tag !== 'run') continue;
   rows.push(`| ${rate} | ${(ok / wall).toFixed(0)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(2)} | ${s.max.toFixed(0)} | ${ok} ok / ${bad} errors, ${approved} approved | ${cpu} |`);
   process.stdout.write(`${rows.at(-1)}\n`);
 }
 const [{ n }] = (await admin.query(`SELECT count(*)::int AS n FROM ${schema}.card_authorizations`)).rows;
 // rows written by one transaction share its xmin: the number of commits the group commit made
 const commits = (await admin.query(`SELECT count(DISTINCT xmin::text)::int AS c, count(*)::int AS n FROM ${schema}.card_authorizations WHERE id LIKE 'auth_run%'`)).rows[0] as { c: number; n: number };
+const commitsAtTop = (await admin.query(`SELECT count(DISTINCT xmin::text)::int AS c, count(*)::int AS n FROM ${schema}.card_authorizations WHERE id LIKE $1`, [`auth_run${top}\\_%`])).rows[0] as { c: number; n: number };
 c.close();
 await server.stop();
 await admin.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -95,7 +108,8 @@ const out = [
   ...(process.env.CARD_BENCH_NODE_ARGS ? [`Server node flags: \`${process.env.CARD_BENCH_NODE_ARGS}\`.`, ''] : []),
   `Machine load average (1/5/15 min) before the run: ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after: ${loadAfter.map((x) => x.toFixed(2)).join(' / ')} (other engineers share these 2 cores).`, '',
   '| offered req/s | achieved req/s | p50 ms | p99 ms | max ms | outcome | CPU ms per request: server / PostgreSQL / load generator |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows, '',
-  `Peak RSS of the server: ${peak.toFixed(0)} MiB. Commits: ${commits.c} transactions wrote the ${commits.n} measured authorizations (${(commits.n / Math.max(1, commits.c)).toFixed(1)} per commit on average).`, '', MARKER, '', history, '',
+  coldStart, '',
+  `Peak RSS of the server: ${peak.toFixed(0)} MiB. Commits: ${commits.c} transactions wrote the ${commits.n} measured authorizations (${(commits.n / Math.max(1, commits.c)).toFixed(1)} per commit on average; ${(commitsAtTop.n / Math.max(1, commitsAtTop.c)).toFixed(1)} at ${top}/s).`, '', MARKER, '', history, '',
 ];
 writeFileSync(OUT, out.join('\n'));
 process.stdout.write(out.join('\n'));

@@ -26,7 +26,7 @@ export class GroupCommit<I, R> {
   private readonly maxInFlight: number;
   private readonly lingerMs: number;
   /** Batches written and items in them (for the benchmark's notes and tests). */
-  readonly stats = { batches: 0, items: 0, largest: 0, retriedAlone: 0 };
+  readonly stats = { batches: 0, items: 0, largest: 0, retriedAlone: 0, writeMs: 0, slowestMs: 0 };
 
   /** `write` gets a batch and returns one result per item, in the same order; it resolves after COMMIT. */
   constructor(private readonly write: (items: I[]) => Promise<R[]>, opts: GroupCommitOptions = {}) {
@@ -71,8 +71,12 @@ export class GroupCommit<I, R> {
   }
 
   private async run(batch: Array<Pending<I, R>>): Promise<void> {
+    const t0 = performance.now();
     try {
       const results = await this.write(batch.map((p) => p.item));
+      const ms = performance.now() - t0;
+      this.stats.writeMs += ms;
+      this.stats.slowestMs = Math.max(this.stats.slowestMs, ms);
       if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {

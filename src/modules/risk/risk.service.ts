@@ -30,6 +30,9 @@ export interface RiskDecision {
   features: Record<string, unknown>;
 }
 
+const PENDING = Symbol('risk.pendingWrite');
+interface PendingWrite { row: repo.NewDecision; event: RiskEvent; result: EngineResult }
+
 /** A decision made by decide() and not yet written: the caller writes it with writeDecisions (in a transaction when `needsTransaction`). */
 export interface PreparedRiskDecision extends RiskDecision {
   /** A rule's side actions (freeze, blacklist, alert) run with the row: write it inside a transaction. */
@@ -65,9 +68,13 @@ export interface RiskDeps { db: Db; log: Logger; events: DomainEvents; rules: Ru
 export function createRiskService(d: RiskDeps) {
   const { db, events, rules, lists, velocity, ipIntel } = d;
   let settings: RiskSettings = d.defaults;
-  /** What writeDecisions needs of a decision made by decide() (weakly held: it goes with the decision object; a
-   *  transaction that rolled back may write it again). */
-  const pendingWrites = new WeakMap<PreparedRiskDecision, { row: repo.NewDecision; event: RiskEvent; result: EngineResult }>();
+  /** What writeDecisions needs of a decision made by decide(): kept ON the decision (a non-enumerable symbol
+   *  property), so it dies with it in a young-generation GC — a WeakMap entry would live until a full GC, and at
+   *  thousands of decisions per second that promoted ~5 KB each to the old generation (long scavenges). */
+  const pendingWrites = {
+    set: (p: PreparedRiskDecision, w: PendingWrite) => Object.defineProperty(p, PENDING, { value: w, enumerable: false }),
+    get: (p: PreparedRiskDecision): PendingWrite | undefined => (p as unknown as { [PENDING]?: PendingWrite })[PENDING],
+  };
 
   async function applySideActions(trx: Sql, decisionId: string, e: RiskEvent, r: EngineResult, features: Record<string, unknown>): Promise<boolean> {
     let listsChanged = false;
