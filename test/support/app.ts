@@ -4,6 +4,14 @@ import { loadConfig } from '../../src/config.ts';
 import { sandboxPay } from '../../src/modules/sandbox-gateway/index.ts';
 import { testDb } from './db.ts';
 
+/** Whatever a test did, the books still balance and every stored balance matches its transfers (run at every test app's close). */
+export async function assertBooksBalance(tg: Pick<Tollgate, 'services'>): Promise<void> {
+  const tb = await tg.services.ledger.trialBalance();
+  if (!tb.balanced) throw new Error(`trial balance is not balanced after the test: ${JSON.stringify(tb.currencies)}`);
+  const drift = await tg.services.ledger.reconcile();
+  if (drift.length) throw new Error(`ledger balances differ from their transfers after the test: ${JSON.stringify(drift)}`);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -97,7 +105,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await tg.close();
-      await db.close();
+      try {
+        await assertBooksBalance(tg);
+      } finally {
+        await db.close();
+      }
     },
   };
   return app;
