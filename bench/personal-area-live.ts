@@ -4,7 +4,7 @@
 // BACKGROUND_PER_S, so the one LISTEN per process fans out under load. Each measured transfer credits the
 // customer's wallet; latency = SSE event received − transfer() resolved (commit acknowledged to the caller), and
 // submit → event. PGlite by default, PostgreSQL with DATABASE_URL.
-// Run: node --import tsx bench/personal-area-live.ts   → bench/RESULTS-personal-area.md
+// Run: npm run bench:live   → bench/RESULTS-personal-area.md
 //      (LIVE_BENCH_N, LIVE_BENCH_FOLLOWERS, LIVE_BENCH_BACKGROUND_PER_S)
 import { writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
