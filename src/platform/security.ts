@@ -8,6 +8,7 @@ export type SecuritySignalKind =
   | 'code_failed' // a wrong one-time code (SMS, TOTP, recovery) or passkey assertion
   | 'account_locked' // the failure counter locked an account
   | 'not_found_foreign' // a customer asked for an id that is not theirs (404/403 on someone else's resource)
+  | 'not_found_id' // a 404 on a customer route that takes an id (/v1/me/…/:id): a guessed or unknown id
   | 'token_invalid' // a bearer token that does not exist, is malformed or was forged
   | 'token_revoked' // a token that was valid once (ended or revoked session): replay
   | 'request' // any request from the public side (flood detection by IP and subnet)

@@ -43,7 +43,8 @@ type Authenticator = { authenticate(token: string | null, meta: RequestMeta & { 
  *   });
  *
  * No token → 401; a malformed/unknown token → 401 (+ 'token_invalid' signal); an ended session → 401
- * (+ 'token_revoked'). `optionalCustomer` sets req.customer when a valid token comes along and ignores the rest.
+ * (+ 'token_revoked' only when the customer or staff explicitly ended it; expiry and system-ended sessions
+ * after a password/factor/phone change are silent). `optionalCustomer` sets req.customer when a valid token comes along and ignores the rest.
  */
 export function makeCustomerGuard(customers: Authenticator) {
   const requireCustomer: preHandlerAsyncHookHandler = async function requireCustomer(req: FastifyRequest, _reply: FastifyReply) {

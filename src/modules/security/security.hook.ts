@@ -17,6 +17,9 @@ import type { SecurityMonitor } from './security.service.ts';
  *   where a refusal would lose a payment event or a card decision — /v1/webhooks/, /v1/card-authorizations,
  *   /v1/card-transactions, /v1/card-assignments, the stand-in services /sandbox/, /demo-platform/,
  *   /internal-accounting, and /healthz.
+ *
+ * An onResponse hook also reports every 404 answered on a `/v1/me/…` route whose pattern takes an id as a
+ * 'not_found_id' signal (by the customer when req.customer is set, else the IP) for the enumeration detector.
  */
 export type HookRouteClass = 'public' | 'staff' | 'exempt';
 
@@ -55,6 +58,15 @@ export function installSecurityHook(app: FastifyInstance, monitor: SecurityMonit
       throw new AppError('blocked', BLOCKED_MESSAGE);
     }
     if (cls === 'public') monitor.record({ kind: 'request', ip });
+  });
+  // id guessing: every 404 on a customer route that takes an id (normal browsing never 404s on its own ids)
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode !== 404) return;
+    const pattern = req.routeOptions?.url;
+    if (!pattern || !pattern.includes(':') || !under(pattern, '/v1/me')) return;
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    const subject = Object.values(params).filter((v) => typeof v === 'string').join('/').slice(0, 200) || undefined;
+    monitor.record({ kind: 'not_found_id', ip: req.ip, customerId: req.customer?.customerId, subject, details: { route: `${req.method} ${pattern}` } });
   });
 }
 

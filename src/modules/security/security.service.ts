@@ -14,11 +14,18 @@
  * | account_locked    | lockouts          | IP (one IP locking accounts)   | 3 (1 h)             | warning  |            |
  * | not_found_foreign | enumeration       | customer                       | 20 (5 min)          | warning  |            |
  * | not_found_foreign | enumeration       | IP                             | 30 (5 min)          | warning  |            |
+ * | not_found_id      | enumeration       | customer                       | 20 (5 min)          | warning  |            |
+ * | not_found_id      | enumeration       | IP                             | 30 (5 min)          | warning  |            |
  * | token_invalid     | token_forgery     | IP                             | 20 (5 min)          | warning  |            |
  * | token_revoked     | token_replay      | IP                             | 1 (10 min)          | warning  |            |
+ *   (token_revoked: only sessions the customer or staff explicitly ended — expiry and system-ended ones are silent)
  * | request           | flood             | IP                             | 300 (10 s)          | critical | 15 min /32 |
  * | request           | flood             | subnet (/24 IPv4, /64 IPv6)    | 1000 (10 s)         | critical | 15 min /24 |
  * | ip_blocked        | — (counted only: stats().blockedRequests)                                                     |
+ *
+ * not_found_id is every 404 answered on a `/v1/me/…` route whose pattern takes an id (the request hook reports
+ * it, by customer when logged in): random-id guessing, which never hits an existing foreign id. A 404 that the
+ * handler already reported as not_found_foreign (same customer and id, just before) is not counted twice.
  *
  * Normal use stays below every line: one or two mistyped passwords or codes, a stale link to someone
  * else's receipt, an expired session token retried a few times, a person browsing (tens of requests a minute).
@@ -81,6 +88,8 @@ export const DEFAULT_DETECTORS: readonly DetectorSpec[] = [
   { name: 'lockouts.ip', signal: 'account_locked', kind: 'lockouts', by: 'ip', threshold: 3, windowMs: 60 * MIN, severity: 'warning', distinct: 'subject' },
   { name: 'enumeration.customer', signal: 'not_found_foreign', kind: 'enumeration', by: 'customer', threshold: 20, windowMs: 5 * MIN, severity: 'warning', distinct: 'subject' },
   { name: 'enumeration.ip', signal: 'not_found_foreign', kind: 'enumeration', by: 'ip', threshold: 30, windowMs: 5 * MIN, severity: 'warning', distinct: 'subject' },
+  { name: 'enumeration_guess.customer', signal: 'not_found_id', kind: 'enumeration', by: 'customer', threshold: 20, windowMs: 5 * MIN, severity: 'warning', distinct: 'subject' },
+  { name: 'enumeration_guess.ip', signal: 'not_found_id', kind: 'enumeration', by: 'ip', threshold: 30, windowMs: 5 * MIN, severity: 'warning', distinct: 'subject' },
   { name: 'token_forgery.ip', signal: 'token_invalid', kind: 'token_forgery', by: 'ip', threshold: 20, windowMs: 5 * MIN, severity: 'warning' },
   { name: 'token_replay.ip', signal: 'token_revoked', kind: 'token_replay', by: 'ip', threshold: 1, windowMs: 10 * MIN, severity: 'warning', distinct: 'subject' },
   { name: 'flood.ip', signal: 'request', kind: 'flood', by: 'ip', threshold: 300, windowMs: 10_000, severity: 'critical', autoBlock: true },
@@ -166,7 +175,7 @@ function summary(det: DetectorSpec, o: Open): string {
   const who = det.by === 'ip' ? `IP ${o.ip}` : det.by === 'subnet' ? `subnet ${o.subnet}` : o.customerId ? `customer ${o.customerId}` : `subject ${o.subject}`;
   const win = det.windowMs >= MIN ? `${Math.round(det.windowMs / MIN)} min` : `${Math.round(det.windowMs / 1000)} s`;
   const what: Record<SecurityEventKind, string> = {
-    login_burst: 'failed logins', code_bruteforce: 'wrong one-time codes', lockouts: 'accounts locked', enumeration: "requests for other customers' ids",
+    login_burst: 'failed logins', code_bruteforce: 'wrong one-time codes', lockouts: 'accounts locked', enumeration: "requests for other customers' or unknown ids",
     token_forgery: 'invalid or forged tokens', token_replay: 'revoked tokens replayed', flood: 'requests',
   };
   return `Security: ${what[det.kind]} from ${who} — ${o.count} (threshold ${det.threshold} in ${win})`;
@@ -187,6 +196,8 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
   const bySignal = new Map<SecuritySignalKind, Slot[]>();
   for (const slot of slots) bySignal.set(slot.det.signal, [...(bySignal.get(slot.det.signal) ?? []), slot]);
   let openCount = 0;
+  /** not_found_foreign signals of the last moments by `customer|id`, each absorbing the one matching not_found_id. */
+  const recentForeign = new Map<string, number>();
   const stats = { signals: 0, droppedSignals: 0, blockedRequests: 0, detections: 0, droppedDetections: 0, writeErrors: 0, eventsWritten: 0 };
 
   let timer: NodeJS.Timeout | null = null;
@@ -256,9 +267,21 @@ export function createSecurityMonitor(opts: SecurityMonitorOptions) {
   function observe(s: SecuritySignal) {
     stats.signals++;
     if (s.kind === 'ip_blocked') stats.blockedRequests++;
+    const atMs = (s.at instanceof Date && !Number.isNaN(s.at.getTime()) ? s.at : clock.now()).getTime();
+    // a foreign id's 404 arrives twice: the handler's not_found_foreign, then the hook's not_found_id — count it once
+    if (s.kind === 'not_found_foreign' && s.customerId && s.subject) {
+      if (recentForeign.size >= 10_000) recentForeign.clear();
+      recentForeign.set(`${s.customerId}|${s.subject}`, atMs);
+    } else if (s.kind === 'not_found_id' && s.customerId && s.subject) {
+      const k = `${s.customerId}|${s.subject}`;
+      const seen = recentForeign.get(k);
+      if (seen !== undefined) {
+        recentForeign.delete(k);
+        if (Math.abs(atMs - seen) <= 60_000) return;
+      }
+    }
     const dets = bySignal.get(s.kind);
     if (!dets) return;
-    const atMs = (s.at instanceof Date && !Number.isNaN(s.at.getTime()) ? s.at : clock.now()).getTime();
     const { ip, subnet } = addressOf(s.ip);
     for (const { det, counters, open } of dets) {
       const key = keyOf(det, ip, subnet, s);

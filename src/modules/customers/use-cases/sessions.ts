@@ -4,10 +4,14 @@ import { RULES, TOKEN_RE, type Core } from '../customers.core.ts';
 import * as authRepo from '../auth.repo.ts';
 import type { CustomerAuth, RequestMeta } from '../customers.schema.ts';
 
+/** End reasons that mean someone deliberately cut the session off: presenting its token again is a replay. */
+export const EXPLICIT_END: ReadonlySet<string> = new Set(['revoked', 'logout', 'blocked', 'factors_reset']);
+
 /**
  * Customer sessions: opaque tokens (only their SHA-256 is stored), one per login, listed and revocable by the
- * customer. A token that never existed is reported as 'token_invalid'; the token of an ended session as
- * 'token_revoked' (a replay).
+ * customer. A token that never existed is reported as 'token_invalid'; the token of a session the customer
+ * or staff explicitly ended (logout, revoke, block, factor reset) as 'token_revoked' (a replay). An expired
+ * session, or one the system ended because of a password/factor/phone change, is a plain 401 without signal.
  */
 export function sessions(k: Core) {
   const { d } = k;
@@ -30,7 +34,12 @@ export function sessions(k: Core) {
       }
       const now = k.now();
       if (s.endedAt || s.expiresAt <= now || s.customerStatus !== 'active') {
-        signal({ kind: 'token_revoked', ip: meta.ip ?? undefined, customerId: s.customerId, subject: s.id, details: { reason: s.endReason ?? (s.expiresAt <= now ? 'expired' : s.customerStatus) } });
+        // A replay only when someone explicitly ended the session (the customer's logout/revoke, staff's block or
+        // factor reset). Expiry and the sessions the system ends on a password/factor/phone change are normal use:
+        // a customer back after a month, their second device after a password change — no signal.
+        if (s.endedAt && s.endReason && EXPLICIT_END.has(s.endReason)) {
+          signal({ kind: 'token_revoked', ip: meta.ip ?? undefined, customerId: s.customerId, subject: s.id, details: { reason: s.endReason } });
+        }
         throw new AppError('unauthorized', 'this session has ended; log in again');
       }
       await authRepo.touchSession(d.db, s.id, now, RULES.touchGapMs).catch((err) => d.log.warn({ err }, 'session touch failed'));
