@@ -78,7 +78,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   await migrate(db);
   const secrets = await resolveSecrets(db, config, log);
-  const cipher = new FieldCipher([{ id: 'k1', key: secrets.encryptionKey }]);
+  const cipher = new FieldCipher(secrets.encryptionKeys);
   const events = new DomainEvents();
   const worker = new Worker(db, log, {
     queues: [PAYMENTS_QUEUE, 'orders', 'notify'], concurrency: config.workers.concurrency, pollMs: config.workers.pollMs, leaseSeconds: config.workers.leaseSeconds,
@@ -143,7 +143,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const sms = createSmsSender(config.sms, db, cipher);
   const publicUrl = new URL(config.publicUrl);
   const customers = createCustomersService({
-    db, log, clock: ctx.clock, cipher, events, security, keys: deriveCustomerKeys(secrets.encryptionKey),
+    db, log, clock: ctx.clock, cipher, events, security, keys: deriveCustomerKeys(secrets.indexKey),
     webauthn: { rpID: publicUrl.hostname, rpName: 'Tollgate', origin: publicUrl.origin },
     stepUp: { thresholdMinor: config.personalArea.stepUpThresholdMinor },
     limits: {
@@ -156,7 +156,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // the personal area: wallet on sign-up, top-ups, bills through the guarded gateway, receipts, feedback, live updates
   const personalArea = createPersonalAreaService({
     db, log, clock: ctx.clock, cipher, events, security, ledger, customers, payments, gateway, accounting, billPostings,
-    encryptionKey: secrets.encryptionKey, wake: () => worker.wake(),
+    encryptionKey: secrets.indexKey /* receipt codes: the long-lived index key, not the rotating encryption key */, wake: () => worker.wake(),
     settings: { ...config.personalArea, publicUrl: config.publicUrl },
   });
 

@@ -15,6 +15,10 @@ Commands:
       --platform-url URL  the demo platform's base URL (default <url>/demo-platform)
       --seller-password P the platform seller's password (default $DEMO_SELLER_PASSWORD)
       --once            process what is queued now and exit
+  rotate-keys           re-encrypt every encrypted value under the current key (the first of ENCRYPTION_KEYS), then exit;
+                        idempotent and resumable, prints counts; exit code 1 when a value cannot be decrypted
+      --batch N         rows per transaction (default 500)
+      --dry-run         count what would be re-encrypted, change nothing
   simulate              play realistic traffic through the HTTP endpoints (fills the console)
       --url URL         Tollgate base URL (default $TOLLGATE_URL or http://127.0.0.1:3000)
       --email E --password P   an admin's login (default $ADMIN_EMAIL / $ADMIN_PASSWORD)
@@ -69,6 +73,30 @@ async function main() {
     if (!email || !password) throw new Error('simulate needs an admin login: --email and --password (or ADMIN_EMAIL / ADMIN_PASSWORD)');
     const counts = await simulate({ url: values.url ?? process.env.TOLLGATE_URL ?? 'http://127.0.0.1:3000', email, password, scale: Number(values.scale ?? 1), processorSecret: values['processor-secret'] ?? process.env.CARD_PROCESSOR_SECRET });
     process.stdout.write(`${JSON.stringify(counts, null, 2)}\nOpen the console: decisions, review queue, alerts, reconciliation.\n`);
+    return;
+  }
+  if (cmd === 'rotate-keys') {
+    const { values } = parseArgs({ args: rest, options: { batch: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+    const { openDb } = await import('./platform/db/db.ts');
+    const { migrate } = await import('./platform/db/migrate.ts');
+    const { createLogger } = await import('./platform/logger.ts');
+    const { resolveSecrets } = await import('./secrets.ts');
+    const { FieldCipher } = await import('./platform/crypto.ts');
+    const { rotateKeys } = await import('./platform/rotate-keys.ts');
+    const cfg = loadConfig();
+    const batchSize = Number(values.batch ?? 500);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch must be a positive integer');
+    const db = await openDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    try {
+      await migrate(db);
+      const secrets = await resolveSecrets(db, cfg, createLogger(cfg.logLevel));
+      const cipher = new FieldCipher(secrets.encryptionKeys);
+      const report = await rotateKeys(db, cipher, { batchSize, dryRun: values['dry-run'] ?? false, progress: (l) => process.stderr.write(`${l}\n`) });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (report.failed > 0) process.exitCode = 1;
+    } finally {
+      await db.close();
+    }
     return;
   }
   process.stderr.write(`unknown command ${cmd}\n\n${HELP}\n`);

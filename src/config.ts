@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { decodeKey, keyIdOf, KEY_ID, type CipherKey } from './platform/crypto.ts';
 
 /**
  * Configuration: read from the environment once at boot, validated, frozen.
@@ -26,6 +27,8 @@ const EnvSchema = Type.Object({
   STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String()),
   STRIPE_API_BASE: Type.Optional(Type.String({ pattern: '^https?://' })),
   ENCRYPTION_KEY: Type.Optional(Type.String()),
+  ENCRYPTION_KEYS: Type.Optional(Type.String()),
+  INDEX_KEY: Type.Optional(Type.String()),
   WORKERS: Type.Optional(Bool),
   WORKER_CONCURRENCY: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   JOB_MAX_ATTEMPTS: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -90,6 +93,14 @@ export interface Config {
   smtp: { url?: string; from: string };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   encryptionKey?: string;
+  /**
+   * Keys of the fields encrypted at rest, from ENCRYPTION_KEYS ("id:base64key,…", the first encrypts, the others only
+   * decrypt) or ENCRYPTION_KEY (one key, id 'k' + 8 hex of its sha256, also readable as the legacy id 'k1').
+   * Undefined: a key generated on first start and stored in the database.
+   */
+  encryptionKeys?: CipherKey[];
+  /** INDEX_KEY: the long-lived key of the blind index, code hashes and receipt codes (does not rotate with ENCRYPTION_KEYS). */
+  indexKey?: Buffer;
   workers: { enabled: boolean; concurrency: number; maxAttempts: number; pollMs: number; leaseSeconds: number };
   demoSeed: boolean;
   demoPlatformUrl?: string;
@@ -145,6 +156,31 @@ const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt
 
 export class ConfigError extends Error {}
 
+const fail = (message: string): never => { throw new ConfigError(message); };
+
+/** ENCRYPTION_KEYS ("id:base64key,…") or ENCRYPTION_KEY (one base64 key) → the FieldCipher's keys, current first. */
+export function parseEncryptionKeys(list: string | undefined, single: string | undefined): CipherKey[] | undefined {
+  if (list !== undefined && single !== undefined) fail('set ENCRYPTION_KEYS or ENCRYPTION_KEY, not both (put the old key into ENCRYPTION_KEYS)');
+  if (single !== undefined) {
+    const key = decodeKey(single) ?? fail('ENCRYPTION_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+    // values written before key ids were derived from the key carry the id 'k1'
+    return [{ id: keyIdOf(key), key }, { id: 'k1', key }];
+  }
+  if (list === undefined) return undefined;
+  const keys: CipherKey[] = [];
+  for (const [i, raw] of list.split(',').map((x) => x.trim()).entries()) {
+    if (raw === '') fail(`ENCRYPTION_KEYS entry ${i + 1} is empty (expected "id:base64key,id:base64key")`);
+    const colon = raw.indexOf(':');
+    if (colon < 0) fail(`ENCRYPTION_KEYS entry ${i + 1} must be "id:base64key"`);
+    const id = raw.slice(0, colon);
+    if (!KEY_ID.test(id)) fail(`ENCRYPTION_KEYS entry ${i + 1}: key id '${id}' must be 1-32 letters, digits, '_' or '-'`);
+    if (keys.some((k) => k.id === id)) fail(`ENCRYPTION_KEYS: key id '${id}' appears twice`);
+    const key = decodeKey(raw.slice(colon + 1)) ?? fail(`ENCRYPTION_KEYS: key '${id}' must be 32 bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);
+    keys.push({ id, key });
+  }
+  return keys;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(EnvSchema.properties)) {
@@ -175,6 +211,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Tollgate <no-reply@tollgate.local>' },
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE },
     encryptionKey: e.ENCRYPTION_KEY,
+    encryptionKeys: parseEncryptionKeys(e.ENCRYPTION_KEYS, e.ENCRYPTION_KEY),
+    indexKey: e.INDEX_KEY === undefined ? undefined : (decodeKey(e.INDEX_KEY) ?? fail('INDEX_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)')),
     workers: {
       enabled: truthy(e.WORKERS, true),
       concurrency: Number(e.WORKER_CONCURRENCY ?? 4),

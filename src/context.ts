@@ -3,7 +3,7 @@ import type { Db } from './platform/db/db.ts';
 import type { Logger } from './platform/logger.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Worker } from './platform/jobs/worker.ts';
-import type { FieldCipher } from './platform/crypto.ts';
+import type { FieldCipher, CipherKey } from './platform/crypto.ts';
 import type { EmailTransport } from './platform/notify/email.ts';
 import type { DomainEvents } from './platform/events.ts';
 
@@ -20,8 +20,12 @@ export interface Secrets {
   cardProcessorSecret: string;
   /** API key of the internal accounting system's connector API (INTERNAL_SYSTEM_API_KEY). */
   internalSystemApiKey: string;
-  /** AES-256-GCM key of the fields encrypted at rest (ENCRYPTION_KEY). */
+  /** AES-256-GCM keys of the fields encrypted at rest (ENCRYPTION_KEYS), the current (encrypting) key first. */
+  encryptionKeys: CipherKey[];
+  /** The current encryption key (encryptionKeys[0].key). Derive nothing long-lived from it: it rotates. */
   encryptionKey: Buffer;
+  /** Long-lived key (INDEX_KEY) of the blind index, code hashes and receipt codes: does NOT change when encryption keys rotate. */
+  indexKey: Buffer;
 }
 
 /** Everything a module needs from the platform; built once by buildApp. */
