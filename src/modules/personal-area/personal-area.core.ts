@@ -1,6 +1,6 @@
 import type { Sql } from '../../platform/db/db.ts';
 import { notFound, type AppError } from '../../platform/errors.ts';
-import type { Account, Transfer } from '../ledger/index.ts';
+import type { Account, Leg, Transfer } from '../ledger/index.ts';
 import type { CustomerAuth } from '../customers/index.ts';
 import type { PersonalAreaDeps } from './personal-area.deps.ts';
 import type { AccountView, Txn, TxnStatus } from './personal-area.schema.ts';
@@ -18,7 +18,7 @@ export function personalAreaCore(d: PersonalAreaDeps) {
   const systemIds = new Map<string, string>();
 
   /** A system account's id, opened on first use inside the caller's transaction (PGlite: no second connection). */
-  async function systemIn(trx: Sql, code: 'gateway_clearing' | 'bills_clearing', currency: string): Promise<string> {
+  async function systemIn(trx: Sql, code: 'gateway_clearing' | 'bills_clearing' | 'suspense', currency: string): Promise<string> {
     const key = `${code}:${currency}`;
     const known = systemIds.get(key);
     if (known) return known;
@@ -30,6 +30,31 @@ export function personalAreaCore(d: PersonalAreaDeps) {
   /** The customer's wallet in this currency inside the caller's transaction (opened if missing: idempotent). */
   function walletIn(trx: Sql, customerId: string, currency: string): Promise<Account> {
     return ledger.openAccountIn(trx, { ownerType: 'customer', ownerId: customerId, currency });
+  }
+
+  /**
+   * Money the gateway took back (refund / chargeback) after it was credited to the wallet: wallet → gateway_clearing
+   * for what the wallet still holds, the shortfall suspense → gateway_clearing as a linked leg (staff recover it),
+   * in the caller's transaction. Client ids `<clientId>` and `<clientId>:suspense` (a replay posts nothing new).
+   */
+  async function clawBack(trx: Sql, c: { customerId: string; currency: string; amount: number; clientId: string; description: string; metadata: Record<string, unknown> }): Promise<{ fromWallet: number; fromSuspense: number }> {
+    const wallet = await walletIn(trx, c.customerId, c.currency);
+    const clearing = await systemIn(trx, 'gateway_clearing', c.currency);
+    const fromWallet = Math.max(0, Math.min(c.amount, wallet.balance.available));
+    const fromSuspense = c.amount - fromWallet;
+    const legs: Leg[] = [];
+    if (fromWallet > 0) {
+      legs.push({ id: c.clientId, debitAccountId: wallet.id, creditAccountId: clearing, amount: fromWallet, currency: c.currency, kind: 'chargeback', description: c.description.slice(0, 200), metadata: c.metadata });
+    }
+    if (fromSuspense > 0) {
+      const suspense = await systemIn(trx, 'suspense', c.currency);
+      legs.push({
+        id: `${c.clientId}:suspense`, debitAccountId: suspense, creditAccountId: clearing, amount: fromSuspense, currency: c.currency, kind: 'chargeback',
+        description: `Shortfall: ${c.description}`.slice(0, 200), metadata: { ...c.metadata, customerId: c.customerId, shortfall: true },
+      });
+    }
+    if (legs.length > 0) await ledger.transferIn(trx, legs);
+    return { fromWallet, fromSuspense };
   }
 
   /** The customer's accounts (a customer who signed up before the personal area existed gets their wallet now). */
@@ -113,6 +138,6 @@ export function personalAreaCore(d: PersonalAreaDeps) {
     return { txn, transfer: t, accounts };
   }
 
-  return { systemIn, walletIn, accountsOf, foreign, accountView, txns, ownTxn };
+  return { systemIn, walletIn, clawBack, accountsOf, foreign, accountView, txns, ownTxn };
 }
 export type PersonalAreaCore = ReturnType<typeof personalAreaCore>;

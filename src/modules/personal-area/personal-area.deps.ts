@@ -25,6 +25,8 @@ export interface PersonalAreaSettings {
   topupCaptureMethod?: 'automatic' | 'manual';
   /** A bill shown within this many hours can be paid while the internal system is down (default 24). */
   billCacheHours?: number;
+  /** A card payment of a bill still awaiting payment after this many minutes is failed and voided by the sweep (default 30). */
+  cardAttemptTtlMinutes?: number;
 }
 
 /** What the personal area needs from the platform and the other modules (their index.ts surfaces only). */

@@ -107,6 +107,20 @@ export async function endedAttempts(sql: Sql, billId: string): Promise<number> {
   return r.n;
 }
 
+/** Card attempts awaiting payment since before `before` (oldest first): the expiry sweep's work. */
+export async function staleCardAttempts(sql: Sql, before: Date, limit: number): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT id FROM pa_bill_payments WHERE status = 'awaiting_payment' AND created_at < $1 ORDER BY created_at LIMIT $2`, [before, limit]);
+  return rows.map((r) => r.id);
+}
+
+/** Does the entity's history have a transition to `to` whose reason contains `reasonPart` (null: any reason)? */
+export async function hasHistory(sql: Sql, entityId: string, to: string, reasonPart: string | null = null): Promise<boolean> {
+  const [r] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pa_history WHERE entity_id = $1 AND to_status = $2 AND ($3::text IS NULL OR strpos(reason, $3) > 0)`, [entityId, to, reasonPart]);
+  return r.n > 0;
+}
+
 export async function getBillPayment(sql: Sql, id: string, forUpdate = false): Promise<BillPaymentRow | null> {
   const [r] = await sql.query<BpRow>(`SELECT * FROM pa_bill_payments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
   return r ? toBp(r) : null;

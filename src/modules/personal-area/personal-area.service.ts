@@ -91,6 +91,8 @@ export function createPersonalAreaService(d: PersonalAreaDeps) {
     payBill: bill.pay,
     listBillPayments: bill.listPayments,
     getBillPayment: bill.getPayment,
+    /** Sweep (app.ts, every 5 s): fails and voids card payments of bills abandoned for longer than cardAttemptTtlMinutes. */
+    expireCardAttempts: bill.expireCardAttempts,
     // comments and feedback
     comment: fb.comment,
     createFeedback: fb.create,

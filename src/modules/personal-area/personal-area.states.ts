@@ -1,11 +1,17 @@
 import type { TransitionTable } from '../../platform/states.ts';
 import type { BillPaymentStatus, ThreadStatus, TopupStatus } from './personal-area.repo.ts';
 
-/** A wallet top-up: pending until the gateway captures (→ completed, wallet credited) or fails/voids (→ failed). */
-export const TOPUP_TRANSITIONS: TransitionTable<TopupStatus> = {
+/**
+ * A wallet top-up: pending until the gateway captures (→ completed, wallet credited) or fails/voids (→ failed);
+ * completed → refunded when the gateway gives the money back to the card (refund / chargeback: the wallet is debited,
+ * any shortfall from suspense). The refunded state is recorded in pa_history; pa_topups.status stays 'completed'
+ * until a migration widens its CHECK.
+ */
+export const TOPUP_TRANSITIONS: TransitionTable<TopupStatus | 'refunded'> = {
   pending: ['completed', 'failed'],
-  completed: [],
+  completed: ['refunded'],
   failed: [],
+  refunded: [],
 };
 
 /**

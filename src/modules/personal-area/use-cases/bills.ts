@@ -9,6 +9,10 @@ import type { PersonalAreaDeps } from '../personal-area.deps.ts';
 import type { Caller, PersonalAreaCore } from '../personal-area.core.ts';
 import { BILL_PAYMENT_TRANSITIONS } from '../personal-area.states.ts';
 import * as repo from '../personal-area.repo.ts';
+import type { Leg } from '../../ledger/index.ts';
+
+/** In the failure reason of a card payment whose captured amount did not match the bill: the money is in the wallet. */
+const CREDITED_INSTEAD = 'credited to the wallet instead';
 
 export interface BillView { id: string; contractId: string | null; description: string; amount: { amount: number; currency: string }; dueDate: string; status: 'open' | 'paid' }
 
@@ -88,13 +92,15 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
   }
 
   /** Debit the wallet and queue the posting (inside the caller's transaction). */
-  async function debitAndQueue(trx: Sql, p: repo.BillPaymentRow, actor: string): Promise<string> {
+  async function debitAndQueue(trx: Sql, p: repo.BillPaymentRow, actor: string, before: Leg[] = []): Promise<string> {
     const wallet = await k.walletIn(trx, p.customerId, p.currency);
     const clearing = await k.systemIn(trx, 'bills_clearing', p.currency);
-    const [t] = await d.ledger.transferIn(trx, [{
+    // one linked call: the ledger locks every account of the group once, in its sorted order
+    const posted = await d.ledger.transferIn(trx, [...before, {
       id: p.clientId, debitAccountId: wallet.id, creditAccountId: clearing, amount: p.amount, currency: p.currency, kind: 'bill_payment',
       description: `Bill: ${p.description}`.slice(0, 200), metadata: { reference: p.id, billId: p.billId },
     }]);
+    const t = posted[posted.length - 1];
     await repo.updateBillPayment(trx, p.id, { status: 'queued', transferId: t.id });
     await enqueueBillPosting(trx, { id: p.id, customerId: p.customerId, billId: p.billId, amount: p.amount, currency: p.currency, reference: t.id, actor });
     return t.id;
@@ -104,11 +110,18 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
     const customerId = c.auth.customerId;
     const bill = await billFor(c, billId);
     const live = await repo.liveBillPayment(d.db, billId);
+    let replace: repo.BillPaymentRow | null = null; // a card attempt the wallet payment takes over from
     if (live) {
       if (live.customerId !== customerId) throw k.foreign(c, 'bill', billId);
-      const existing = await view(live);
-      if (existing.status === 'posted') throw new AppError('conflict', 'this bill is already paid', { billPaymentId: live.id });
-      return { created: false, payment: existing }; // paying the same bill again while it is on its way finds the first payment
+      if (live.status === 'awaiting_payment' && body.method === 'wallet') {
+        replace = live;
+      } else {
+        let checkoutUrl: string | undefined;
+        if (live.status === 'awaiting_payment' && live.paymentId) checkoutUrl = (await d.payments.get(live.paymentId))?.checkoutUrl ?? undefined;
+        const existing = await view(live, checkoutUrl);
+        if (existing.status === 'posted') throw new AppError('conflict', 'this bill is already paid', { billPaymentId: live.id });
+        return { created: false, payment: existing }; // paying the same bill again while it is on its way finds the first payment (with its checkout link)
+      }
     }
     if (bill.status !== 'open') throw new AppError('conflict', 'this bill is already paid');
     if (!Number.isSafeInteger(bill.amount) || bill.amount <= 0) throw new AppError('unprocessable', 'this bill has nothing left to pay');
@@ -122,6 +135,8 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
 
     if (body.method === 'wallet') {
       const out = await d.db.tx(async (trx) => {
+        // an abandoned card attempt: failed and voided at the gateway in this transaction (a late capture of it is refunded)
+        if (replace) await abandonCard(trx, replace.id, 'replaced by a payment from the wallet', actor);
         const clientId = await clientIdFor(trx, billId);
         const row = await repo.insertBillPayment(trx, { id, customerId, billId, description: bill.description, amount: bill.amount, currency: bill.currency, method: 'wallet', status: 'queued', clientId });
         if (!row) return null; // a concurrent request paid it first
@@ -192,6 +207,34 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
     return view(p);
   }
 
+  /**
+   * Gives up on a card attempt still awaiting payment (inside the caller's transaction): the bill payment fails and the
+   * gateway is asked to void the payment (a job). Should the card be captured after all, onCardCaptured finds the bill
+   * payment failed and refunds the card.
+   */
+  async function abandonCard(trx: Sql, id: string, reason: string, actor: string): Promise<boolean> {
+    const p = await repo.getBillPayment(trx, id, true);
+    if (!p || p.status !== 'awaiting_payment') return false;
+    await failCard(trx, id, reason, actor);
+    if (p.paymentId) await d.payments.request(trx, 'void', p.paymentId, `bill payment ${p.id}: ${reason}`);
+    return true;
+  }
+
+  /**
+   * The sweep: card attempts awaiting payment for longer than settings.cardAttemptTtlMinutes (default 30) are failed
+   * and voided at the gateway, so an abandoned checkout does not block its bill. Returns how many were failed.
+   */
+  async function expireCardAttempts(now: Date = d.clock.now(), limit = 100): Promise<number> {
+    const ttlMs = (d.settings.cardAttemptTtlMinutes ?? 30) * 60_000;
+    const stale = await repo.staleCardAttempts(d.db, new Date(now.getTime() - ttlMs), limit);
+    let n = 0;
+    for (const id of stale) {
+      if (await d.db.tx((trx) => abandonCard(trx, id, 'the card payment was not completed in time', 'system:sweep'))) n++;
+    }
+    if (n > 0) d.wake?.();
+    return n;
+  }
+
   async function failCard(trx: Sql, id: string, reason: string, actor: string): Promise<void> {
     const p = await repo.getBillPayment(trx, id, true);
     if (!p || p.status !== 'awaiting_payment') return;
@@ -222,19 +265,20 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
     }
     const wallet = await k.walletIn(trx, p.customerId, p.currency);
     const clearing = await k.systemIn(trx, 'gateway_clearing', p.currency);
-    await d.ledger.transferIn(trx, [{
+    const credit: Leg = {
       id: `billcard:${p.id}`, debitAccountId: clearing, creditAccountId: wallet.id, amount: e.amount, currency: p.currency, kind: 'topup',
       description: 'Card payment for a bill', metadata: { reference: p.id, paymentId: e.paymentId, billId: p.billId },
-    }]);
+    };
     if (e.amount !== p.amount) {
       // the money stays in the wallet (never lost); the bill is not paid with a different amount
-      await failCard(trx, p.id, `captured ${e.amount}, the bill is ${p.amount}: credited to the wallet instead`, e.actor);
+      await d.ledger.transferIn(trx, [credit]);
+      await failCard(trx, p.id, `captured ${e.amount}, the bill is ${p.amount}: ${CREDITED_INSTEAD}`, e.actor);
       await raiseAlert(trx, { severity: 'warning', kind: 'bill_payment.amount_mismatch', message: `Bill payment ${p.id}: captured ${e.amount} ${e.currency} instead of ${p.amount}; credited to the wallet, the bill is left open`, subjectId: p.id });
       return;
     }
     assertTransition('bill payment', BILL_PAYMENT_TRANSITIONS, p.status, 'queued');
     await repo.addHistory(trx, p.id, p.status, 'queued', e.actor, `card payment ${e.paymentId} captured`);
-    await debitAndQueue(trx, p, e.actor);
+    await debitAndQueue(trx, p, e.actor, [credit]); // card money → wallet → bills_clearing: one linked group
   }
 
   /** The internal system refused the posting for good (inside that transaction): the wallet gets the money back. */
@@ -272,5 +316,5 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
     });
   }
 
-  return { list, pay, listPayments, getPayment, register, externalRef };
+  return { list, pay, listPayments, getPayment, register, externalRef, expireCardAttempts };
 }

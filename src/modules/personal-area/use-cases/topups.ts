@@ -128,7 +128,42 @@ export function topups(d: PersonalAreaDeps, k: PersonalAreaCore) {
     await repo.addHistory(trx, t.id, 'pending', 'completed', e.actor, `payment ${e.paymentId} captured`);
   }
 
+  /**
+   * The gateway gave a completed top-up's money back to the card (refund or chargeback; inside the webhook's
+   * transaction, under the top-up's lock): the wallet gives it back to gateway_clearing (client id
+   * `topup-refund:<id>`); what the wallet no longer holds comes from suspense as a linked leg, with a critical alert.
+   * Once per top-up: the payment moves to refunded once, the history row is checked under the lock and the ledger
+   * client ids would replay.
+   */
+  async function onRefunded(trx: Sql, e: { paymentId: string; orderId: string; actor: string }): Promise<void> {
+    const t = await repo.getTopup(trx, e.orderId, true);
+    if (!t) {
+      await raiseAlert(trx, { severity: 'critical', kind: 'topup.unknown', message: `Payment ${e.paymentId} refunded for an unknown top-up ${e.orderId}`, subjectId: e.paymentId });
+      return;
+    }
+    if (t.status !== 'completed') return; // never credited (failed, late capture refunded by us): nothing to take back
+    if (await repo.hasHistory(trx, t.id, 'refunded')) return; // taken back already
+    const amount = t.capturedAmount ?? t.amount;
+    const { fromWallet, fromSuspense } = await k.clawBack(trx, {
+      customerId: t.customerId, currency: t.currency, amount, clientId: `topup-refund:${t.id}`,
+      description: `Top-up refunded by the gateway (${t.gateway})`, metadata: { reference: t.id, topupId: t.id, paymentId: e.paymentId },
+    });
+    assertTransition('top-up', TOPUP_TRANSITIONS, t.status, 'refunded');
+    // pa_topups.status keeps 'completed' until a migration admits 'refunded' (its CHECK); the transition is in the history
+    await repo.addHistory(trx, t.id, 'completed', 'refunded', e.actor, `payment ${e.paymentId} refunded at the gateway: ${fromWallet} from the wallet, ${fromSuspense} from suspense`);
+    await raiseAlert(trx, {
+      severity: fromSuspense > 0 ? 'critical' : 'warning', kind: fromSuspense > 0 ? 'topup.refund_shortfall' : 'topup.refunded', subjectId: t.id,
+      details: { paymentId: e.paymentId, customerId: t.customerId, amount, currency: t.currency, fromWallet, fromSuspense },
+      message: fromSuspense > 0
+        ? `Top-up ${t.id} was refunded/charged back at the gateway but the wallet held only ${fromWallet} of ${amount} ${t.currency}; ${fromSuspense} posted from suspense — recover it from customer ${t.customerId}`
+        : `Top-up ${t.id} was refunded/charged back at the gateway; ${amount} ${t.currency} taken back from the wallet`,
+    });
+  }
+
   function register(): void {
+    d.events.on('payment.refunded', async (trx, e) => {
+      if (e.purpose === 'topup') await onRefunded(trx, e);
+    });
     d.events.on('payment.captured', async (trx, e) => {
       if (e.purpose === 'topup') await onCaptured(trx, e);
     });
@@ -147,5 +182,5 @@ export function topups(d: PersonalAreaDeps, k: PersonalAreaCore) {
     });
   }
 
-  return { create, get, list, onCaptured, register };
+  return { create, get, list, onCaptured, onRefunded, register };
 }
