@@ -70,6 +70,16 @@ export function customersCore(d: CustomersDeps) {
       try { security.record({ at: d.clock.now(), ...s }); } catch (err) { d.log.warn({ err, kind: s.kind }, 'security sink failed'); }
     },
 
+    /**
+     * A challenge used by someone it does not belong to: answered like an unknown challenge by the caller, and
+     * reported as 'not_found_foreign' when a logged-in customer presents another customer's challenge.
+     */
+    reportForeignChallenge(ch: { id: string; customerId: string; purpose: string }, auth: { customerId: string } | null, meta: RequestMeta) {
+      if (auth && auth.customerId !== ch.customerId) {
+        k.signal({ kind: 'not_found_foreign', ip: meta.ip ?? undefined, customerId: auth.customerId, subject: ch.id, details: { purpose: ch.purpose } });
+      }
+    },
+
     hashPassword: (password: string) => hash(password),
     /** Argon2 verify; for an unknown login (hash null) the same work against a dummy hash, then false. */
     async verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {

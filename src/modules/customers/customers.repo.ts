@@ -215,6 +215,12 @@ export async function deletePasskey(sql: Sql, customerId: string, id: string): P
   return (await sql.query(`DELETE FROM customer_passkeys WHERE id = $1 AND customer_id = $2 RETURNING id`, [id, customerId])).length > 0;
 }
 
+/** The customer a passkey belongs to (null: no such passkey). */
+export async function passkeyOwner(sql: Sql, id: string): Promise<string | null> {
+  const rows = await sql.query<{ customer_id: string }>(`SELECT customer_id FROM customer_passkeys WHERE id = $1`, [id]);
+  return rows[0]?.customer_id ?? null;
+}
+
 export async function deletePasskeys(sql: Sql, customerId: string): Promise<void> {
   await sql.query(`DELETE FROM customer_passkeys WHERE customer_id = $1`, [customerId]);
 }

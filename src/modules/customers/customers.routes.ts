@@ -186,13 +186,13 @@ export function customersRoutes(customers: CustomersService): FastifyPluginAsync
         body: Strict({ challengeId: Type.String({ pattern: idPattern('chl') }), response: WebAuthnResponse, name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) }),
         response: { 201: Type.Object({ id: Type.String(), name: Type.String(), createdAt: DateTime, lastUsedAt: Type.Union([DateTime, Type.Null()]) }), ...errors(400, 401, 403, 409) },
       },
-    }, async (req, reply) => reply.status(201).send(await customers.passkeyRegister(customerOf(req), req.body)));
+    }, async (req, reply) => reply.status(201).send(await customers.passkeyRegister(customerOf(req), req.body, requestMeta(req))));
 
     app.delete('/v1/me/security/passkeys/:id', {
       preHandler: me,
       schema: { tags: ['customers'], ...auth, params: Type.Object({ id: Type.String({ pattern: idPattern('pkc') }) }), response: { 204: Type.Null(), ...errors(400, 401, 403, 404) } },
     }, async (req, reply) => {
-      await customers.passkeyRemove(customerOf(req), req.params.id);
+      await customers.passkeyRemove(customerOf(req), req.params.id, requestMeta(req));
       return reply.status(204).send(null);
     });
 

@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SecuritySignal } from '../../platform/security.ts';
 import { startPersonalAreaApp, type Customer, type PaTestApp } from './personal-area.testing.ts';
+import { SoftAuthenticator } from '../customers/customers.testing.ts';
 
 /**
  * Part 7: a customer can only ever reach their own data. Customer A owns one of each resource; customer B asks
@@ -128,4 +129,52 @@ test('without a session nothing is reachable; a malformed id is a 400, never a 5
     assert.equal(r.status, 400, `${path} → ${r.status}`);
     assert.equal(r.body.error.code, 'validation_failed');
   }
+});
+
+test('B presenting A\'s passkey, session or challenge ids gets exactly the unknown-id answer, reported as not_found_foreign', async () => {
+  // the customers module reports through its own sink in these test apps (t.signals); the rest goes to the monitor
+  const foreign = (id: string) => [...signals, ...t.signals].filter((s) => s.kind === 'not_found_foreign' && s.customerId === b.customerId && s.subject === id).length;
+  await t.stepUp(a);
+  await t.stepUp(b);
+  const authr = new SoftAuthenticator(t.url);
+  const o1 = await t.request('POST', '/v1/me/security/passkeys/options', { token: a.token });
+  assert.equal(o1.status, 200, JSON.stringify(o1.body));
+  const reg = await t.request('POST', '/v1/me/security/passkeys', { token: a.token, body: { challengeId: o1.body.challengeId, response: authr.register(o1.body.options), name: 'A laptop' } });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const passkeyId: string = reg.body.id;
+  const o2 = await t.request('POST', '/v1/me/security/passkeys/options', { token: a.token }); // A's open registration
+  assert.equal(o2.status, 200, JSON.stringify(o2.body));
+  const aSession: string = (await t.request('GET', '/v1/me/sessions', { token: a.token })).body.data.find((s: { current: boolean }) => s.current).id;
+  const su = await t.request('POST', '/v1/me/step-up', { token: a.token }); // A's session-bound challenge
+  assert.equal(su.status, 200, JSON.stringify(su.body));
+  const stepUpId: string = su.body.challengeId;
+  const mallory = new SoftAuthenticator(t.url);
+
+  type Probe = { name: string; method: string; path: (id: string) => string; body?: (id: string) => unknown; id: string; prefix: string };
+  const probes: Probe[] = [
+    { name: 'delete a passkey', method: 'DELETE', path: (id) => `/v1/me/security/passkeys/${id}`, id: passkeyId, prefix: 'pkc' },
+    { name: 'revoke a session', method: 'DELETE', path: (id) => `/v1/me/sessions/${id}`, id: aSession, prefix: 'cse' },
+    { name: 'finish a passkey registration', method: 'POST', path: () => '/v1/me/security/passkeys', body: (id) => ({ challengeId: id, response: mallory.register(o2.body.options) }), id: o2.body.challengeId, prefix: 'chl' },
+    { name: 'verify a step-up', method: 'POST', path: (id) => `/v1/auth/challenges/${id}/verify`, body: () => ({ method: 'sms', code: '123456' }), id: stepUpId, prefix: 'chl' },
+    { name: 'text a step-up code', method: 'POST', path: (id) => `/v1/auth/challenges/${id}/sms`, id: stepUpId, prefix: 'chl' },
+    { name: 'passkey options of a step-up', method: 'POST', path: (id) => `/v1/auth/challenges/${id}/passkey`, id: stepUpId, prefix: 'chl' },
+  ];
+  for (const p of probes) {
+    const before = foreign(p.id);
+    const theirs = await t.request(p.method, p.path(p.id), { token: b.token, body: p.body?.(p.id) });
+    const none = await t.request(p.method, p.path(unknown(p.prefix)), { token: b.token, body: p.body?.(unknown(p.prefix)) });
+    assert.ok(theirs.status >= 400 && theirs.status < 500, `${p.name}: ${theirs.status} ${JSON.stringify(theirs.body)}`);
+    assert.equal(theirs.status, none.status, `${p.name}: ${JSON.stringify(theirs.body)} vs ${JSON.stringify(none.body)}`);
+    assert.deepEqual(theirs.body, none.body, `${p.name}: the same answer as an id that does not exist`);
+    assert.equal(foreign(p.id), before + 1, `${p.name}: reported once`);
+  }
+  // nothing of A's changed: the passkey, the session and the step-up challenge are all still there
+  const sec = await t.request('GET', '/v1/me/security', { token: a.token });
+  assert.equal(sec.status, 200, JSON.stringify(sec.body));
+  assert.deepEqual(sec.body.passkeys.map((x: { id: string }) => x.id), [passkeyId]);
+  const sms = await t.request('POST', `/v1/auth/challenges/${stepUpId}/sms`, { token: a.token });
+  assert.equal(sms.status, 200, JSON.stringify(sms.body));
+  const v = await t.request('POST', `/v1/auth/challenges/${stepUpId}/verify`, { token: a.token, body: { code: await t.smsCode(a.phone) } });
+  assert.equal(v.status, 200, JSON.stringify(v.body));
+  assert.equal(v.body.purpose, 'step_up');
 });

@@ -120,11 +120,14 @@ export function factors(k: Core, requireStepUp: (auth: CustomerAuth, purpose: St
       return { challengeId: opened.challengeId, options };
     },
 
-    async passkeyRegister(auth: CustomerAuth, input: { challengeId: string; response: unknown; name?: string }) {
+    async passkeyRegister(auth: CustomerAuth, input: { challengeId: string; response: unknown; name?: string }, meta: RequestMeta = { ip: null, userAgent: null }) {
       requireStepUp(auth, 'change_2fa');
       const closed = () => new AppError('bad_request', 'this passkey registration is not open any more; start again');
       const ch0 = await authRepo.getChallenge(d.db, input.challengeId);
-      if (!ch0 || ch0.purpose !== 'passkey_register' || ch0.sessionId !== auth.sessionId) throw closed();
+      if (!ch0 || ch0.purpose !== 'passkey_register' || ch0.sessionId !== auth.sessionId) {
+        if (ch0) k.reportForeignChallenge(ch0, auth, meta);
+        throw closed();
+      }
       const ch = await authRepo.takeAttempt(d.db, ch0.id, k.now(), RULES.maxAttempts);
       if (!ch?.webauthnChallenge) throw closed();
       let info;
@@ -157,13 +160,19 @@ export function factors(k: Core, requireStepUp: (auth: CustomerAuth, purpose: St
       return { id, name, createdAt: now, lastUsedAt: null };
     },
 
-    async passkeyRemove(auth: CustomerAuth, id: string) {
+    /** Removes one of the customer's passkeys; another customer's passkey id is the unknown-id 404, reported. */
+    async passkeyRemove(auth: CustomerAuth, id: string, meta: RequestMeta = { ip: null, userAgent: null }) {
       requireStepUp(auth, 'change_2fa');
       const now = k.now();
-      await d.db.tx(async (trx) => {
-        if (!(await repo.deletePasskey(trx, auth.customerId, id))) throw notFound('passkey');
+      const removed = await d.db.tx(async (trx) => {
+        if (!(await repo.deletePasskey(trx, auth.customerId, id))) return false;
         await authRepo.endSessions(trx, auth.customerId, auth.sessionId, 'factor_changed', now);
+        return true;
       });
+      if (removed) return;
+      const owner = await repo.passkeyOwner(d.db, id);
+      if (owner && owner !== auth.customerId) k.signal({ kind: 'not_found_foreign', ip: meta.ip ?? undefined, customerId: auth.customerId, subject: id, details: { route: 'DELETE /v1/me/security/passkeys/:id' } });
+      throw notFound('passkey');
     },
   };
 }

@@ -16,11 +16,17 @@ export const WRONG_LOGIN = () => new AppError('unauthorized', 'wrong login or pa
 export function logIn(k: Core) {
   const { d } = k;
 
-  async function openChallengeFor(challengeId: string, auth: CustomerAuth | null) {
+  async function openChallengeFor(challengeId: string, auth: CustomerAuth | null, meta: RequestMeta) {
     const ch = await authRepo.getChallenge(d.db, challengeId);
     const now = k.now();
-    if (!ch || ch.completedAt || ch.expiresAt <= now || ch.purpose === 'passkey_register') throw new AppError('invalid_code', 'this challenge is not open any more; start again');
-    if (ch.sessionId && ch.sessionId !== auth?.sessionId) throw new AppError('unauthorized', 'log in with the session that started this challenge');
+    const closed = () => new AppError('invalid_code', 'this challenge is not open any more; start again');
+    if (!ch || ch.purpose === 'passkey_register') throw closed();
+    // a session-bound challenge (step-up, phone change) from another session: exactly the unknown-id answer
+    if (ch.sessionId && ch.sessionId !== auth?.sessionId) {
+      k.reportForeignChallenge(ch, auth, meta);
+      throw closed();
+    }
+    if (ch.completedAt || ch.expiresAt <= now) throw closed();
     return ch;
   }
 
@@ -65,7 +71,7 @@ export function logIn(k: Core) {
     /** Texts a (new) code for the challenge: at most 3 per challenge, 30 s apart. */
     async sendSms(challengeId: string, meta: RequestMeta, auth: CustomerAuth | null): Promise<{ smsSentTo: string; codeExpiresAt: Date }> {
       await k.limits.take('sms', meta.ip);
-      const ch = await openChallengeFor(challengeId, auth);
+      const ch = await openChallengeFor(challengeId, auth, meta);
       if (!ch.methods.includes('sms')) throw new AppError('bad_request', 'SMS is not a method of this challenge');
       const customer = await repo.getCustomer(d.db, ch.customerId);
       if (!customer) throw new AppError('invalid_code', 'this challenge is not open any more; start again');
@@ -79,7 +85,7 @@ export function logIn(k: Core) {
     /** WebAuthn request options for a challenge that offers 'passkey' (the browser passes them to startAuthentication). */
     async passkeyOptions(challengeId: string, meta: RequestMeta, auth: CustomerAuth | null) {
       await k.limits.take('verify', meta.ip);
-      const ch = await openChallengeFor(challengeId, auth);
+      const ch = await openChallengeFor(challengeId, auth, meta);
       if (!ch.methods.includes('passkey')) throw new AppError('bad_request', 'passkey is not a method of this challenge');
       const passkeys = await repo.listPasskeys(d.db, ch.customerId);
       const options = await generateAuthenticationOptions({

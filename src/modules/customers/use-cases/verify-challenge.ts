@@ -93,7 +93,11 @@ export function verifyChallenge(k: Core) {
       await k.limits.take('verify', meta.ip);
       const ch0 = await authRepo.getChallenge(d.db, challengeId);
       if (!ch0 || ch0.purpose === 'passkey_register') throw CLOSED();
-      if (ch0.sessionId && ch0.sessionId !== auth?.sessionId) throw new AppError('unauthorized', 'log in with the session that started this challenge');
+      if (ch0.sessionId && ch0.sessionId !== auth?.sessionId) {
+        // a session-bound challenge (step-up, phone change) from another session: exactly the unknown-id answer
+        k.reportForeignChallenge(ch0, auth, meta);
+        throw CLOSED();
+      }
       const method = resolveMethod(ch0, input);
       await k.checkLock(ch0.customerId);
       const ch = await authRepo.takeAttempt(d.db, ch0.id, k.now(), RULES.maxAttempts);
