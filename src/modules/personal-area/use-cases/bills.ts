@@ -297,8 +297,38 @@ export function bills(d: PersonalAreaDeps, k: PersonalAreaCore) {
     await repo.addHistory(trx, p.id, 'queued', 'refunded', e.actor, e.reason);
   }
 
+  /**
+   * The gateway gave a bill's card money back to the card (refund / chargeback; the webhook's transaction). When that
+   * money had reached the wallet (captured and paid on, or credited after an amount mismatch), it is taken back from
+   * the wallet (client id `bill-refund:<id>`), any shortfall from suspense, and staff get a critical alert: a bill
+   * already forwarded was paid to the company while the money went back to the card.
+   */
+  async function onCardRefunded(trx: Sql, e: { paymentId: string; orderId: string; actor: string }): Promise<void> {
+    const p = await repo.getBillPayment(trx, e.orderId, true);
+    if (!p) return;
+    const credited = p.status === 'queued' || p.status === 'refunded' || (p.status === 'failed' && await repo.hasHistory(trx, p.id, 'failed', CREDITED_INSTEAD));
+    if (!credited) return; // the card money never reached the wallet (our own refund of a late or mismatched capture)
+    const [pay] = (await d.payments.listForOrder(trx, p.id)).filter((x) => x.id === e.paymentId);
+    const amount = pay?.capturedAmount ?? p.amount;
+    const { fromWallet, fromSuspense } = await k.clawBack(trx, {
+      customerId: p.customerId, currency: p.currency, amount, clientId: `bill-refund:${p.id}`,
+      description: 'Card payment for a bill refunded by the gateway', metadata: { reference: p.id, billId: p.billId, paymentId: e.paymentId },
+    });
+    await repo.addHistory(trx, p.id, p.status, p.status, e.actor, `card payment ${e.paymentId} refunded at the gateway: ${fromWallet} from the wallet, ${fromSuspense} from suspense`);
+    await raiseAlert(trx, {
+      severity: 'critical', kind: 'bill_payment.card_refunded', subjectId: p.id,
+      details: { paymentId: e.paymentId, customerId: p.customerId, billId: p.billId, status: p.status, amount, currency: p.currency, fromWallet, fromSuspense },
+      message: `Bill payment ${p.id} (${p.status}): its card payment ${e.paymentId} was refunded/charged back at the gateway; ${fromWallet} ${p.currency} taken back from the wallet`
+        + (fromSuspense > 0 ? `, ${fromSuspense} from suspense — recover it from customer ${p.customerId}` : '')
+        + (p.status === 'queued' ? `; bill ${p.billId} was paid to the company with that money` : ''),
+    });
+  }
+
   function register(): void {
     d.events.on('bill_posting.failed', (trx, e) => onPostingFailed(trx, e));
+    d.events.on('payment.refunded', async (trx, e) => {
+      if (e.purpose === 'bill') await onCardRefunded(trx, e);
+    });
     d.events.on('payment.captured', async (trx, e) => {
       if (e.purpose === 'bill') await onCardCaptured(trx, e);
     });
