@@ -6,6 +6,8 @@
  * - `personalAreaRoutes(service, customers)` — `/v1/me/accounts|transactions|events|topups|bills|bill-payments|feedback|payees|transfers`
  *   and the public `/v1/receipts/verify`; `personalAreaAdminRoutes(service, guards)` — `/v1/admin/feedback…`.
  * - `service.close()` ends the live (SSE) streams; the routes plugin also does it in a preClose hook.
+ * - `service.expireCardAttempts(now?)` — the sweep for app.ts (every 5 s): card payments of bills still awaiting
+ *   payment after settings.cardAttemptTtlMinutes (default 30) are failed and voided at the gateway.
  */
 export { createPersonalAreaService, type PersonalAreaService, type PersonalAreaDeps, type PersonalAreaSettings, type Caller } from './personal-area.service.ts';
 export { personalAreaRoutes, type LiveOptions } from './personal-area.routes.ts';
