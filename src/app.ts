@@ -282,6 +282,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await orders.expireDue();
       await orders.expireUnreviewed();
       await orders.fulfilWaiting();
+      await personalArea.expireCardAttempts(); // bill card payments left unpaid: voided so the bill can be paid again
     } catch (err) {
       log.error({ err }, 'sweep failed');
     }

@@ -114,6 +114,9 @@ test('a gateway refund of a credited top-up takes the money back from the wallet
   const history = (await t.request('GET', '/v1/me/transactions', { token: c.token })).body.data;
   assert.deepEqual(history.map((x: any) => [x.kind, x.direction, x.amount.amount]).sort(), [['chargeback', 'out', 4_000], ['topup', 'in', 4_000]]);
   assert.equal((await alerts(top.id)).filter((a) => a.kind === 'topup.refunded').length, 1);
+  const shown = await t.request('GET', `/v1/me/topups/${top.id}`, { token: c.token });
+  assert.equal(shown.body.status, 'refunded', 'the top-up says it was refunded');
+  assert.ok(shown.body.transactionId, 'and still links the credit it was');
   await t.assertBalanced();
 });
 

@@ -19,7 +19,7 @@ export async function history(sql: Sql, entityId: string): Promise<Array<{ from:
 
 // ---------- top-ups ----------
 
-export type TopupStatus = 'pending' | 'completed' | 'failed';
+export type TopupStatus = 'pending' | 'completed' | 'failed' | 'refunded';
 export interface Topup {
   id: string; customerId: string; accountId: string; amount: number; currency: string; gateway: string; paymentId: string | null;
   status: TopupStatus; capturedAmount: number | null; transferId: string | null; failureReason: string | null; createdAt: Date; completedAt: Date | null;
@@ -60,6 +60,10 @@ export async function completeTopup(trx: Sql, id: string, capturedAmount: number
     `UPDATE pa_topups SET status = 'completed', captured_amount = $2, transfer_id = $3, completed_at = now(), updated_at = now() WHERE id = $1`,
     [id, capturedAmount, transferId],
   );
+}
+
+export async function refundTopup(trx: Sql, id: string): Promise<void> {
+  await trx.query(`UPDATE pa_topups SET status = 'refunded', updated_at = now() WHERE id = $1 AND status = 'completed'`, [id]);
 }
 
 export async function failTopup(trx: Sql, id: string, reason: string): Promise<void> {

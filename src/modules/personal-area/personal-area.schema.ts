@@ -46,7 +46,7 @@ export const TopupBody = Strict({
   gateway: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z][a-z0-9_-]*$' }),
 });
 export const TopupOut = Type.Object({
-  id: Type.String(), status: StringEnum(['pending', 'completed', 'failed'] as const), amount: MoneySchema,
+  id: Type.String(), status: StringEnum(['pending', 'completed', 'failed', 'refunded'] as const), amount: MoneySchema,
   transactionId: Nullable(Type.String()), createdAt: DateTime,
 });
 export const TopupCreatedOut = Type.Object({

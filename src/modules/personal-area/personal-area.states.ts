@@ -7,7 +7,7 @@ import type { BillPaymentStatus, ThreadStatus, TopupStatus } from './personal-ar
  * any shortfall from suspense). The refunded state is recorded in pa_history; pa_topups.status stays 'completed'
  * until a migration widens its CHECK.
  */
-export const TOPUP_TRANSITIONS: TransitionTable<TopupStatus | 'refunded'> = {
+export const TOPUP_TRANSITIONS: TransitionTable<TopupStatus> = {
   pending: ['completed', 'failed'],
   completed: ['refunded'],
   failed: [],

@@ -132,8 +132,8 @@ export function topups(d: PersonalAreaDeps, k: PersonalAreaCore) {
    * The gateway gave a completed top-up's money back to the card (refund or chargeback; inside the webhook's
    * transaction, under the top-up's lock): the wallet gives it back to gateway_clearing (client id
    * `topup-refund:<id>`); what the wallet no longer holds comes from suspense as a linked leg, with a critical alert.
-   * Once per top-up: the payment moves to refunded once, the history row is checked under the lock and the ledger
-   * client ids would replay.
+   * Once per top-up: the top-up moves completed → refunded under its lock (a repeat finds it refunded), and the
+   * ledger client ids would replay anyway.
    */
   async function onRefunded(trx: Sql, e: { paymentId: string; orderId: string; actor: string }): Promise<void> {
     const t = await repo.getTopup(trx, e.orderId, true);
@@ -142,14 +142,13 @@ export function topups(d: PersonalAreaDeps, k: PersonalAreaCore) {
       return;
     }
     if (t.status !== 'completed') return; // never credited (failed, late capture refunded by us): nothing to take back
-    if (await repo.hasHistory(trx, t.id, 'refunded')) return; // taken back already
     const amount = t.capturedAmount ?? t.amount;
     const { fromWallet, fromSuspense } = await k.clawBack(trx, {
       customerId: t.customerId, currency: t.currency, amount, clientId: `topup-refund:${t.id}`,
       description: `Top-up refunded by the gateway (${t.gateway})`, metadata: { reference: t.id, topupId: t.id, paymentId: e.paymentId },
     });
     assertTransition('top-up', TOPUP_TRANSITIONS, t.status, 'refunded');
-    // pa_topups.status keeps 'completed' until a migration admits 'refunded' (its CHECK); the transition is in the history
+    await repo.refundTopup(trx, t.id);
     await repo.addHistory(trx, t.id, 'completed', 'refunded', e.actor, `payment ${e.paymentId} refunded at the gateway: ${fromWallet} from the wallet, ${fromSuspense} from suspense`);
     await raiseAlert(trx, {
       severity: fromSuspense > 0 ? 'critical' : 'warning', kind: fromSuspense > 0 ? 'topup.refund_shortfall' : 'topup.refunded', subjectId: t.id,
