@@ -8,7 +8,7 @@ import { loadConfig } from '../../config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { SecuritySignal } from '../../platform/security.ts';
-import { freePort } from '../../../test/support/app.ts';
+import { assertBooksBalance, freePort } from '../../../test/support/app.ts';
 import { testDb } from '../../../test/support/db.ts';
 
 export interface Res { status: number; body: any; headers: Headers }
@@ -109,7 +109,11 @@ export async function startCustomersApp(env: Record<string, string> = {}, opts: 
     async close() {
       clock.restore();
       await tg.close();
-      await db.close();
+      try {
+        await assertBooksBalance(tg);
+      } finally {
+        await db.close();
+      }
     },
   };
   return t;
