@@ -255,3 +255,16 @@ test('console permissions: cards need a staff session; the processor secret is s
   const issuing = await t.request('POST', '/v1/webhooks/stripe-issuing', { body: { type: 'issuing_authorization.request' } });
   assert.equal(issuing.status, 404, 'the Stripe Issuing adapter is off without STRIPE_ISSUING_WEBHOOK_SECRET');
 });
+
+test('a NUL character in the merchant name is a 400 (text the database cannot store), not a 5xx; nothing is recorded', async () => {
+  const card = await newCard(t);
+  const body = authBody(card.id, 1000, { name: 'Shop\u0000X' });
+  const r = await signedPost(t, '/v1/card-authorizations', body);
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.equal(r.body.error.code, 'validation_failed');
+  const rows = await t.tg.ctx.db.query(`SELECT id FROM card_authorizations WHERE id = $1`, [body.id]);
+  assert.equal(rows.length, 0);
+  // the card still decides normally afterwards
+  const ok = await signedPost(t, '/v1/card-authorizations', authBody(card.id, 1000));
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+});

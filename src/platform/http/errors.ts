@@ -21,6 +21,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'bad_request' : fe.statusCode === 404 ? 'not_found' : fe.statusCode === 401 ? 'unauthorized' : 'bad_request';
       return reply.status(fe.statusCode).send({ error: { code, message: fe.message } });
     }
+    // text PostgreSQL cannot store (a NUL character, an invalid byte sequence) came from the client's input
+    const pgCode = (err as { code?: unknown }).code;
+    if (pgCode === '22021' || pgCode === '22P05') {
+      return reply.status(400).send({ error: { code: 'validation_failed', message: 'the request contains characters that cannot be stored (e.g. a NUL character)' } });
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.status(HTTP_STATUS.internal).send({ error: { code: 'internal', message: 'internal error' } });
   });
