@@ -129,7 +129,7 @@ export function customersRoutes(customers: CustomersService): FastifyPluginAsync
       schema: {
         tags: ['customers'], summary: 'Change the e-mail address (step-up)', ...auth,
         body: Strict({ email: Type.String({ minLength: 3, maxLength: 254 }) }),
-        response: { 200: Type.Object({ email: Type.String() }), ...errors(400, 401, 403, 409) },
+        response: { 200: Type.Object({ email: Type.String(), otherSessionsEnded: Type.Integer() }), ...errors(400, 401, 403, 409) },
       },
     }, async (req) => customers.changeEmail(customerOf(req), req.body));
 

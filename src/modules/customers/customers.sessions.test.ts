@@ -95,8 +95,13 @@ test('step-up: required after 5 minutes for password, e-mail and phone changes; 
   assert.equal(v.status, 200, JSON.stringify(v.body));
   assert.equal(v.body.purpose, 'step_up');
 
+  const second = await t.loginSms(EMAIL, 'a brand new secret', PHONE); // another device
+  assert.equal((await t.request('GET', '/v1/me', { token: second })).status, 200);
   const email = await t.request('PUT', '/v1/me/email', { token: a, body: { email: 'Dave.New@example.com' } });
   assert.equal(email.status, 200, JSON.stringify(email.body));
+  assert.ok(email.body.otherSessionsEnded >= 1, 'the e-mail (a login name) change ends the other sessions');
+  assert.equal((await t.request('GET', '/v1/me', { token: second })).status, 401);
+  assert.equal((await t.request('GET', '/v1/me', { token: a })).status, 200, 'the session that changed it stays');
   const taken = await t.request('PUT', '/v1/me/email', { token: a, body: { email: 'erin@example.com' } });
   assert.equal(taken.status, 409);
 

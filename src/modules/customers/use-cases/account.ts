@@ -80,17 +80,24 @@ export function account(k: Core) {
       return { otherSessionsEnded: ended };
     },
 
+    /** Needs a step-up; ends every other session (the new address is not verified by a link yet). */
     async changeEmail(auth: CustomerAuth, input: { email: string }) {
       requireStepUp(auth, 'change_email');
       const email = normalizeEmail(input.email);
       if (!email) throw new AppError('validation_failed', 'email is not a valid e-mail address');
+      const now = k.now();
+      let ended: number;
       try {
-        await repo.updateEmail(d.db, auth.customerId, k.emailIndex(email), k.enc(email), k.now());
+        // the e-mail is a login name: like a password change, it ends every other session
+        ended = await d.db.tx(async (trx) => {
+          await repo.updateEmail(trx, auth.customerId, k.emailIndex(email), k.enc(email), now);
+          return authRepo.endSessions(trx, auth.customerId, auth.sessionId, 'email_changed', now);
+        });
       } catch (err) {
         if (isUniqueViolation(err)) throw new AppError('conflict', 'this e-mail address belongs to another account');
         throw err;
       }
-      return { email };
+      return { email, otherSessionsEnded: ended };
     },
 
     /** Texts a code to the new number; verifying it (same session) switches the phone and ends other sessions. */
