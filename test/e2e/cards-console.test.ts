@@ -98,6 +98,8 @@ test('cards console: create a cardholder and a card with a daily limit, see a de
   // --- the authorization feed lists the declines across cards ---
   await page.getByTestId('nav-card-authorizations').click();
   await page.getByTestId('auth-filter-outcome').selectOption('declined');
+  // the unfiltered list (which also shows this decline) is replaced once the filtered page arrives
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=auth-feed] [data-testid=auth-row][data-approved=true]').length === 0, undefined, { timeout: 10_000 });
   await page.locator(`[data-testid=auth-feed] [data-testid=auth-row][data-id="${over.id}"]`).waitFor();
   assert.equal(await page.locator(`[data-testid=auth-feed] [data-testid=auth-row][data-approved=true]`).count(), 0);
 
