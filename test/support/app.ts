@@ -12,6 +12,27 @@ export async function assertBooksBalance(tg: Pick<Tollgate, 'services'>): Promis
   if (drift.length) throw new Error(`ledger balances differ from their transfers after the test: ${JSON.stringify(drift)}`);
 }
 
+/** JSON over real HTTP to a test server: the body parsed when it is JSON, the token as a Bearer header. */
+export function httpClient(url: string): TestApp['request'] {
+  return async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await fetch(url + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    let body: any = text;
+    try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: res.status, body, headers: res.headers };
+  };
+}
+
+/** Logs in as the admin every test app is configured with (ADMIN_EMAIL / ADMIN_PASSWORD below); returns the staff token. */
+export async function adminLogin(request: TestApp['request']): Promise<string> {
+  const login = await request('POST', '/v1/staff/sessions', { body: { email: 'admin@test.local', password: 'admin-password-1' } });
+  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+  return login.body.token;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -57,21 +78,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   tg.startBackground();
   const url = `http://127.0.0.1:${port}`;
 
-  const request: TestApp['request'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const res = await fetch(url + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const text = await res.text();
-    let body: any = text;
-    try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-    return { status: res.status, body, headers: res.headers };
-  };
-  const login = await request('POST', '/v1/staff/sessions', { body: { email: 'admin@test.local', password: 'admin-password-1' } });
-  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
+  const request = httpClient(url);
+  const adminToken = await adminLogin(request);
 
   const app: TestApp = {
-    tg, url, adminToken: login.body.token, request,
+    tg, url, adminToken, request,
     createOrder: (body, headers) => request('POST', '/v1/orders', { body, headers }),
     async pay(checkoutUrl, action = 'pay', card) {
       const m = /^(.*\/sandbox)\/checkout\/([^/?#]+)/.exec(checkoutUrl);

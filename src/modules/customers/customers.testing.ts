@@ -8,7 +8,7 @@ import { loadConfig } from '../../config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { SecuritySignal } from '../../platform/security.ts';
-import { assertBooksBalance, freePort } from '../../../test/support/app.ts';
+import { adminLogin, assertBooksBalance, freePort, httpClient } from '../../../test/support/app.ts';
 import { testDb } from '../../../test/support/db.ts';
 
 export interface Res { status: number; body: any; headers: Headers }
@@ -55,19 +55,8 @@ export async function startCustomersApp(env: Record<string, string> = {}, opts: 
   const signals: SecuritySignal[] = [];
   tg.services.customers.setSecuritySink({ record: (s) => { signals.push(s); } });
 
-  const request: CustomersTestApp['request'] = async (method, path, o = {}) => {
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    const res = await fetch(url + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-    const text = await res.text();
-    let body: any = text;
-    try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-    return { status: res.status, body, headers: res.headers };
-  };
-  const login = await request('POST', '/v1/staff/sessions', { body: { email: 'admin@test.local', password: 'admin-password-1' } });
-  if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
-  const adminToken: string = login.body.token;
+  const request: CustomersTestApp['request'] = httpClient(url);
+  const adminToken = await adminLogin(request);
 
   const seen = new Set<string>();
   const t: CustomersTestApp = {
